@@ -1,0 +1,73 @@
+"""Catalogues shipped with the toolkit: labels, assessment regimes, norms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent / "catalogues"
+
+
+@cache
+def _load(name: str) -> dict:
+    return yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def label(group: str, code: str) -> str:
+    """Vietnamese label of a code; the code itself when unknown."""
+    return _load("labels").get(group, {}).get(code, code)
+
+
+def regimes() -> dict:
+    return _load("regimes")["regimes"]
+
+
+def category_label(code: str) -> str:
+    return _load("regimes")["category_labels"].get(code, code)
+
+
+def dimension_label(regime: str, dimension: str) -> str:
+    """"mon:toan" -> "Toán"; "hoc_luc" -> "Học lực"."""
+    kind, _, subject = dimension.partition(":")
+    if subject:
+        return _load("regimes")["subject_labels"].get(subject, subject)
+    return regimes()[regime]["dimensions"].get(kind, {}).get("label", kind)
+
+
+def categories(regime: str, dimension: str) -> list[str]:
+    kind = dimension.partition(":")[0]
+    return list(regimes().get(regime, {}).get("dimensions", {}).get(kind, {}).get("categories", []))
+
+
+def regime_in_force(level: str, grade: int | None, year: int) -> str | None:
+    """Assessment regime for a grade in a school year (first matching rule)."""
+    for rule in _load("regimes")["in_force"]:
+        if rule["level"] == level and year >= rule["from_year"] and (
+                grade is None or grade in rule["grades"]):
+            return rule["regime"]
+    return None
+
+
+def norm(name: str, level: str, on: dt.date, **match) -> dict | None:
+    """Latest rule of a norm in force on a date for a level (and e.g. sessions)."""
+    best = None
+    for rule in _load("norms")[name]:
+        if rule["level"] not in (level, "any") or rule["from"] > on:
+            continue
+        if any(k in rule and not _matches(rule[k], v) for k, v in match.items()):
+            continue
+        if best is None or rule["from"] >= best["from"]:
+            best = rule
+    return best
+
+
+def _matches(expected, value) -> bool:
+    return value in expected if isinstance(expected, list) else expected == value
+
+
+def norm_value(rule: dict, key: str = "value") -> Decimal:
+    return Decimal(str(rule[key]).replace(",", "."))

@@ -1,0 +1,88 @@
+"""Command line: `kehoach run` and `kehoach check` (messages in Vietnamese)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .batch import STATUS_VI, run_dataset
+from .errors import DataError, KehoachError
+from .loading import load_dataset
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kehoach", description="Sinh kế hoạch của nhà trường từ số liệu.")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="chạy notebook cho từng trường và xuất HTML, PDF")
+    run.add_argument("--dataset", required=True, help="thư mục bộ dữ liệu, ví dụ params/demo")
+    run.add_argument("--schools", nargs="+", help="chỉ chạy các mã trường này")
+    run.add_argument("--docs", nargs="+", help="chỉ sinh các loại kế hoạch này")
+    run.add_argument("--formats", default="html,pdf", help="html,pdf (mặc định) hoặc html")
+    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="số tiến trình song song")
+    run.add_argument("--out", default="outputs", help="thư mục kết quả (mặc định outputs)")
+    check = sub.add_parser("check", help="kiểm tra dữ liệu đầu vào, không chạy notebook")
+    check.add_argument("--dataset", required=True)
+    return p
+
+
+def _print_problems(ds) -> None:
+    by_school: dict[str, list] = {}
+    for p in ds.problems:
+        by_school.setdefault(p.school_id or "(không gắn với trường hợp lệ)", []).append(p)
+    for sid, probs in sorted(by_school.items()):
+        who = "toàn bộ dữ liệu" if sid == "*" else f"trường {sid}"
+        print(f"\n{who}: {len(probs)} lỗi")
+        for p in probs:
+            print(f"  - {p}")
+
+
+def cmd_check(args) -> int:
+    ds = load_dataset(args.dataset)
+    ok = [s for s in ds.school_ids() if not ds.problems_for(s)]
+    print(f"Bộ dữ liệu {args.dataset}: {len(ds.school_ids())} trường, {len(ok)} trường hợp lệ, "
+          f"{len(ds.problems)} lỗi.")
+    _print_problems(ds)
+    return 0 if not ds.problems else 1
+
+
+def cmd_run(args) -> int:
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if not set(formats) <= {"html", "pdf"} or "html" not in formats:
+        print("Lỗi: --formats chỉ nhận html hoặc html,pdf", file=sys.stderr)
+        return 2
+    done = []
+
+    def progress(o):
+        done.append(o)
+        mark = "✓" if o.status == "ok" else "✗"
+        print(f"[{len(done)}] {mark} {o.school_id} — {STATUS_VI[o.status]} ({o.seconds:.1f} giây)",
+              flush=True)
+
+    ds, outcomes = run_dataset(args.dataset, Path(args.out), formats, args.jobs, args.schools,
+                               args.docs, progress)
+    failed = [o for o in outcomes if o.status not in ("ok", "skipped")]
+    print(f"\nTổng kết: {len(outcomes)} báo cáo, {len(outcomes) - len(failed)} thành công, "
+          f"{len(failed)} lỗi. Kết quả ở {Path(args.out) / ds.root.resolve().name}/")
+    for o in failed:
+        print(f"\n✗ {o.school_id} ({STATUS_VI[o.status]}):")
+        for line in o.message.splitlines():
+            print(f"    {line}")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return cmd_check(args) if args.command == "check" else cmd_run(args)
+    except DataError as exc:
+        print("Lỗi dữ liệu:\n" + str(exc), file=sys.stderr)
+        return 2
+    except KehoachError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Gather a school's indicators for one plan year into one plain object (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from . import indicators as ind
+
+CBQL = ["hieu_truong", "pho_hieu_truong"]
+TEACHERS = ["giao_vien", "tong_phu_trach_doi"]
+STAFF_NV = ["nhan_vien", "bao_ve", "phuc_vu"]
+
+
+@dataclass
+class StaffFacts:
+    year: int
+    scenario: str
+    by_role: pd.DataFrame
+    total: int
+    cbql: int
+    teachers: int  # giao_vien + TPT Đội
+    teaching: int  # giao_vien only (S2 numerator)
+    nv: int
+    qualification: dict | None
+    ratings: dict | None
+    party: tuple[int, int] | None
+    teachers_per_class: Decimal | None
+    teacher_norm: int | None
+    vice_principals: int
+    vice_principal_norm: int | None
+
+
+@dataclass
+class Facts:
+    school: dict
+    meta: dict
+    year: int  # plan year t
+    level: str
+    on: dt.date  # date norms are read on
+    scales: dict[int, ind.Scale] = field(default_factory=dict)  # most factual scale per year
+    plan: ind.Scale | None = None
+    previous: ind.Scale | None = None
+    staff: StaffFacts | None = None
+    rooms: pd.DataFrame | None = None
+    rooms_year: int | None = None
+    equipment: pd.DataFrame | None = None
+    results_year: int | None = None
+    results_scenario: str | None = None
+    distributions: list[ind.Distribution] = field(default_factory=list)
+    completion: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    targets: pd.DataFrame | None = None
+    class_cap: int | None = None
+    sessions: int = 2
+
+
+def _scales(enr: pd.DataFrame) -> dict[int, ind.Scale]:
+    out = {}
+    for year in sorted(set(enr["school_year"])):
+        scen = ind.best_scenario(enr, year)
+        sc = ind.scale(enr, year, scen) if scen else None
+        if sc:
+            out[year] = sc
+    return out
+
+
+def _staff(staff: pd.DataFrame, year: int, classes: int, f: Facts) -> StaffFacts | None:
+    scen = ind.best_scenario(staff, year)
+    if scen is None:
+        return None
+    by_role = ind.staff_by_role(staff, year, scen)
+    if by_role.empty:
+        return None
+    teaching = ind.role_count(by_role, "giao_vien")
+    qual = ind.rates(by_role, ["giao_vien"], ["qual_tren", "qual_dat", "qual_chua_dat"])
+    party_n = ind.group_sum(by_role, list(by_role.index), "party_members")
+    total = ind.staff_total(by_role)
+    return StaffFacts(
+        year, scen, by_role, total,
+        cbql=sum(ind.role_count(by_role, r) for r in CBQL),
+        teachers=sum(ind.role_count(by_role, r) for r in TEACHERS),
+        teaching=teaching,
+        nv=sum(ind.role_count(by_role, r) for r in STAFF_NV),
+        qualification=qual,
+        ratings=ind.rates(by_role, ["giao_vien"], ["rating_tot", "rating_kha", "rating_dat",
+                                                  "rating_chua_dat"]),
+        party=(party_n, total) if party_n is not None else None,
+        teachers_per_class=ind.teachers_per_class(teaching, classes),
+        teacher_norm=ind.teacher_norm(classes, f.level, f.sessions, f.on),
+        vice_principals=ind.role_count(by_role, "pho_hieu_truong"),
+        vice_principal_norm=ind.vice_principal_norm(
+            classes, f.school.get("terrain_zone"), f.level, f.school.get("num_sites"), f.on),
+    )
+
+
+def _latest_year(df: pd.DataFrame, upto: int) -> int | None:
+    years = [y for y in set(df["school_year"]) if y <= upto]
+    return max(years) if years else None
+
+
+def compute_facts(tables: dict[str, pd.DataFrame], meta: dict, year: int, places: int = 1) -> Facts:
+    """Every number the plan needs, for plan year `year` (previous year = year − 1)."""
+    school = tables["school"].iloc[0].to_dict()
+    level = school["school_level"]
+    f = Facts(school, meta, year, level, meta["issue_date"])
+    from . import catalogues as cat
+
+    cap = cat.norm("class_size_max", level, f.on)
+    f.class_cap = cap["value"] if cap else None
+    enr = tables["enrollment_by_grade"]
+    f.scales = _scales(enr)
+    f.plan = f.scales.get(year)
+    f.previous = f.scales.get(year - 1)
+    base = f.previous or f.plan
+    if base is not None and "two_session_students" in base.by_grade:
+        two = base.by_grade["two_session_students"].dropna()
+        f.sessions = 2 if len(two) and int(two.sum()) * 2 >= base.students else 1
+    f.staff = _staff(tables["staff_aggregate"], year - 1, base.classes if base else 0, f)
+    if f.staff is None:
+        f.staff = _staff(tables["staff_aggregate"], year, f.plan.classes if f.plan else 0, f)
+    f.rooms_year = _latest_year(tables["facility_room"], year)
+    if f.rooms_year is not None:
+        f.rooms = ind.rooms_for(tables["facility_room"], f.rooms_year)
+    eq = tables["equipment"]
+    ey = _latest_year(eq, year)
+    f.equipment = eq[eq["school_year"] == ey] if ey is not None else None
+    results = ind.with_regime(tables["assessment_result"], level)
+    f.results_year = _latest_year(results[results["scenario"] != "plan"], year - 1) or _latest_year(
+        results, year)
+    if f.results_year is not None:
+        f.results_scenario = ind.best_scenario(results, f.results_year)
+        f.distributions = ind.distributions(results, f.results_year, f.results_scenario, places)
+    f.completion = _completion(tables["completion_outcome"], year - 1, level)
+    f.targets = tables["target"][tables["target"]["school_year"] == year]
+    return f
+
+
+def _completion(outcomes: pd.DataFrame, year: int, level: str) -> dict:
+    scen = ind.best_scenario(outcomes, year)
+    if scen is None:
+        return {}
+    last = 5 if level == "tieu_hoc" else 9
+    out = {
+        "E1": ind.completion(outcomes, year, scen, "completed_grade"),
+        "E2": ind.completion(outcomes, year, scen, "completed_primary", [last]),
+        "E17": ind.completion(outcomes, year, scen, "promoted"),
+        "E18": ind.completion(outcomes, year, scen, "graduated_lower_secondary", [last]),
+        "E8": ind.award_rate(outcomes, year, scen),
+        "scenario": scen,
+    }
+    return {k: v for k, v in out.items() if v is not None}

@@ -1,0 +1,162 @@
+"""Display tables of the plan, built from indicators; cells are formatted text."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from . import catalogues as cat
+from . import formatting as fm
+from . import indicators as ind
+from .facts import Facts
+
+Header = list[tuple[str, int, int]]  # (text, colspan, rowspan)
+
+
+@dataclass
+class DocTable:
+    """A bordered table: caption, header rows with spans, body rows of text."""
+
+    caption: str
+    header: list[Header]
+    rows: list[list[str]]
+    total_rows: int = 0  # the last n rows are totals (bold)
+    landscape: bool = False
+    notes: list[str] = field(default_factory=list)
+    number: int = 0  # set in order of appearance by the report
+
+    def render_html(self) -> str:
+        head = "".join(
+            "<tr>" + "".join(_th(t, c, r) for t, c, r in row) + "</tr>" for row in self.header)
+        body = []
+        for i, row in enumerate(self.rows):
+            cls = ' class="total"' if i >= len(self.rows) - self.total_rows else ""
+            body.append(f"<tr{cls}>" + "".join(_td(v, j) for j, v in enumerate(row)) + "</tr>")
+        notes = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in self.notes)
+        return (f'<div class="doc-table{" landscape" if self.landscape else ""}">'
+                f'<p class="caption">{html.escape(self._title())}</p><table>'
+                f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>{notes}</div>")
+
+    def _title(self) -> str:
+        return f"Bảng {self.number}. {self.caption}" if self.number else self.caption
+
+    _repr_html_ = render_html
+
+
+def _th(text: str, colspan: int, rowspan: int) -> str:
+    span = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
+    return f"<th{span}>{html.escape(text)}</th>"
+
+
+def _td(value: str, col: int) -> str:
+    cls = ' class="num"' if col > 0 else ""
+    return f"<td{cls}>{html.escape(value)}</td>"
+
+
+def comparison_table(f: Facts, pad: bool = True) -> DocTable | None:
+    """Seed-000 table: schools, classes, pupils for t−1 and t, and the change."""
+    prev, plan = f.previous, f.plan
+    if prev is None or plan is None:
+        return None
+    level = cat.label("school_level", f.level)
+    p_label = f"{cat.label('scenario', prev.scenario)} {fm.fmt_school_year(prev.year)}"
+    t_label = f"{cat.label('scenario', plan.scenario)} {fm.fmt_school_year(plan.year)}"
+    values = [fm.fmt_int(1), fm.fmt_int(prev.classes), fm.fmt_int(prev.students),
+              fm.fmt_int(1), fm.fmt_int(plan.classes), fm.fmt_int(plan.students),
+              fm.fmt_delta(0), fm.fmt_delta(plan.classes - prev.classes),
+              fm.fmt_delta(plan.students - prev.students)]
+    sub = [("Số trường", 1, 1), ("Số lớp", 1, 1), ("Học sinh", 1, 1)]
+    return DocTable(
+        f"Quy mô trường, lớp, học sinh năm học {fm.fmt_school_year(plan.year)} so với năm học trước",
+        [[("Cấp học", 1, 2), (p_label, 3, 1), (t_label, 3, 1), ("Tăng (giảm)", 3, 1)],
+         sub + sub + [("Trường", 1, 1), ("Lớp", 1, 1), ("Học sinh", 1, 1)]],
+        [[level] + values, ["Cộng"] + values], total_rows=1)
+
+
+def enrollment_table(f: Facts, pad: bool = True) -> DocTable | None:
+    """Classes and pupils by grade for every year with per-grade data."""
+    years = [sc for sc in f.scales.values() if sc.from_parts]
+    if not years:
+        return None
+    grades = sorted({int(g) for sc in years for g in sc.by_grade["grade"]})
+    head = [[("Khối lớp", 1, 2)] + [
+        (f"{cat.label('scenario', sc.scenario)} {fm.fmt_school_year(sc.year)}", 3, 1) for sc in years],
+        [x for _ in years for x in (("Số lớp", 1, 1), ("Số học sinh", 1, 1), ("HS/lớp", 1, 1))]]
+    rows = []
+    for g in grades:
+        row = [f"Khối {g}"]
+        for sc in years:
+            hit = sc.by_grade[sc.by_grade["grade"] == g]
+            c, s = (int(hit["classes"].iloc[0]), int(hit["students"].iloc[0])) if len(hit) else (0, 0)
+            row += [fm.fmt_int(c, pad), fm.fmt_int(s), fm.fmt_dec(ind.students_per_class(s, c), 1, False)]
+        rows.append(row)
+    total = ["Tổng"]
+    for sc in years:
+        total += [fm.fmt_int(sc.classes), fm.fmt_int(sc.students),
+                  fm.fmt_dec(ind.students_per_class(sc.students, sc.classes), 1, False)]
+    return DocTable("Số lớp, số học sinh theo khối lớp", head, rows + [total], total_rows=1)
+
+
+STAFF_COLUMNS = [("count", "Tổng số"), ("female", "Nữ"), ("ethnic_minority", "Dân tộc"),
+                 ("bien_che", "Biên chế"), ("hop_dong", "Hợp đồng"), ("qual_tren", "Trên chuẩn"),
+                 ("qual_dat", "Đạt chuẩn"), ("qual_chua_dat", "Chưa đạt chuẩn"),
+                 ("party_members", "Đảng viên")]
+
+
+def staff_table(f: Facts) -> DocTable | None:
+    st = f.staff
+    if st is None:
+        return None
+    cols = [(c, t) for c, t in STAFF_COLUMNS if c in st.by_role and st.by_role[c].notna().any()]
+    head = [[("Chức vụ, vị trí", 1, 2), ("Tổng số", 1, 2)]
+            + ([("Trong đó", len(cols) - 1, 1)] if len(cols) > 1 else []),
+            [(t, 1, 1) for c, t in cols[1:]]]
+    rows = []
+    for role in st.by_role.index:
+        rows.append([cat.label("role", role)] + [
+            fm.fmt_int(ind.role_count(st.by_role, role, c)) if st.by_role.loc[role, c] is not None
+            else "" for c, _ in cols])
+    rows.append(["Tổng số"] + [fm.fmt_int(ind.group_sum(st.by_role, list(st.by_role.index), c) or 0)
+                               for c, _ in cols])
+    return DocTable(f"Đội ngũ cán bộ quản lý, giáo viên, nhân viên năm học "
+                    f"{fm.fmt_school_year(st.year)}", head, rows, total_rows=1)
+
+
+def rooms_table(f: Facts, pad: bool = True) -> DocTable | None:
+    if f.rooms is None or f.rooms.empty:
+        return None
+    kinds = ["kien_co", "ban_kien_co", "tam", "muon", "unknown"]
+    rooms = f.rooms.assign(construction=f.rooms["construction"].fillna("unknown"))
+    present = [k for k in kinds if (rooms["construction"] == k).any()]
+    head = [[("Loại phòng", 1, 2), ("Tổng số", 1, 2), ("Trong đó", len(present), 1)],
+            [(cat.label("construction", k), 1, 1) for k in present]]
+    rows = []
+    for room_type, g in rooms.groupby("room_type", sort=False):
+        rows.append([cat.label("room_type", room_type), fm.fmt_int(int(g["count"].sum()), pad)] + [
+            fm.fmt_int(int(g.loc[g["construction"] == k, "count"].sum()), pad) for k in present])
+    rows.append(["Tổng số", fm.fmt_int(ind.total_rooms(rooms))] + [
+        fm.fmt_int(int(rooms.loc[rooms["construction"] == k, "count"].sum())) for k in present])
+    return DocTable(f"Phòng học, phòng chức năng năm học {fm.fmt_school_year(f.rooms_year)}",
+                    head, rows, total_rows=1)
+
+
+def results_tables(f: Facts) -> list[DocTable]:
+    """One table per regime and program model: rows = (grade, dimension), cells "n (x%)"."""
+    groups: dict[tuple[str, str], list[ind.Distribution]] = {}
+    for d in f.distributions:
+        groups.setdefault((d.regime, d.program_model), []).append(d)
+    out = []
+    for (regime, model), dists in groups.items():
+        cats = list(dict.fromkeys(c for d in dists for c in d.counts))
+        head = [[("Khối lớp", 1, 1), ("Nội dung đánh giá", 1, 1), ("Số HS", 1, 1)]
+                + [(cat.category_label(c), 1, 1) for c in cats]]
+        rows = [[f"Khối {d.grade}" if d.grade else "Toàn trường", cat.dimension_label(regime, d.dimension),
+                 fm.fmt_int(d.assessed)] + [
+                    f"{fm.fmt_int(d.counts[c])} ({fm.fmt_percent(d.rates[c])})" if c in d.counts else ""
+                    for c in cats] for d in dists]
+        model_note = " (mô hình trường học mới)" if model == "vnen" else ""
+        out.append(DocTable(
+            f"Kết quả đánh giá học sinh năm học {fm.fmt_school_year(f.results_year)} "
+            f"theo {cat.regimes()[regime]['label']}{model_note}", head, rows,
+            landscape=len(cats) > 5))
+    return out

@@ -1,0 +1,121 @@
+import csv
+from pathlib import Path
+
+import pytest
+
+from kehoach_nb.errors import DataError
+from kehoach_nb.loading import load_dataset, require_school
+
+
+def _edit(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell; `row` counts like a spreadsheet (header = 1)."""
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    rows[row - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def _messages(ds):
+    return [str(p) for p in ds.problems]
+
+
+def test_clean_dataset_has_no_problems(mini):
+    ds = load_dataset(mini)
+    assert ds.problems == [] and ds.school_ids() == ["TH01", "THCS01"]
+
+
+def test_negative_count_names_file_row_and_column(mini):
+    _edit(mini / "enrollment_by_grade.csv", 7, "students", "-5")
+    ds = load_dataset(mini)
+    assert _messages(ds) == [f"{mini}/enrollment_by_grade.csv, dòng 7, cột students: \"-5\" không hợp lệ"
+                             " — số học sinh phải là số nguyên không âm"]
+    assert ds.problems[0].school_id == "TH01"
+    assert ds.problems_for("THCS01") == []
+
+
+def test_text_in_number_column(mini):
+    _edit(mini / "staff_aggregate.csv", 3, "count", "hai")
+    (msg,) = _messages(load_dataset(mini))
+    assert msg.endswith("dòng 3, cột count: \"hai\" không hợp lệ — số lượng phải là số nguyên không âm")
+
+
+def test_missing_required_column_blocks_every_school(mini):
+    path = mini / "enrollment_by_grade.csv"
+    rows = [r[:5] + r[6:] for r in csv.reader(path.open(encoding="utf-8"))]  # drop "students"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    ds = load_dataset(mini)
+    assert f"{mini}/enrollment_by_grade.csv, dòng 1, cột students: thiếu cột bắt buộc" in _messages(ds)
+    with pytest.raises(DataError):
+        require_school(ds, "TH01")
+
+
+def test_unknown_school_id_in_fact_table(mini):
+    _edit(mini / "facility_room.csv", 2, "school_id", "TH99")
+    ds = load_dataset(mini)
+    assert _messages(ds) == [f"{mini}/facility_room.csv, dòng 2, cột school_id: mã trường \"TH99\""
+                             " không có trong bảng school"]
+    assert ds.problems_for("TH01") == [] and ds.problems_for("THCS01") == []
+
+
+def test_path_like_school_id_is_rejected_before_any_use(mini):
+    _edit(mini / "school.csv", 3, "school_id", "../x")
+    ds = load_dataset(mini)
+    assert ds.school_ids() == ["TH01"]
+    assert any("school.csv, dòng 3, cột school_id: mã trường \"../x\" không hợp lệ" in m
+               for m in _messages(ds))
+    assert ds.problems_for("TH01") == []
+
+
+def test_misspelled_column_and_dataset_key_are_errors(mini):
+    _edit(mini / "target.csv", 1, "verb", "verbb")
+    (mini / "dataset.yaml").write_text((mini / "dataset.yaml").read_text() + "shcool_year: 2024\n")
+    msgs = _messages(load_dataset(mini))
+    assert any("cột \"verbb\" không có trong mẫu bảng target" in m for m in msgs)
+    assert any("dataset.yaml: khóa \"shcool_year\" không có trong mẫu" in m for m in msgs)
+
+
+def test_yaml_aliases_are_refused(mini):
+    (mini / "dataset.yaml").write_text("name: &a x\nauthority: *a\nschool_year: 2024\n")
+    assert "không được dùng neo/bí danh YAML" in _messages(load_dataset(mini))[0]
+
+
+def test_bom_leading_zeros_and_na_text(mini):
+    path = mini / "school.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    _edit(path, 2, "principal_name", "NA")
+    ds = load_dataset(mini)
+    assert ds.problems == []
+    school = ds.tables["school"].set_index("school_id")
+    assert school.loc["TH01", "principal_name"] == "NA"
+
+
+def test_same_tables_from_an_xlsx_workbook(mini, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for path in sorted(mini.glob("*.csv")):
+        ws = wb.create_sheet(path.stem)
+        for r, row in enumerate(csv.reader(path.open(encoding="utf-8"))):
+            ws.append([int(v) if r and v.isdigit() and not v.startswith("0") else v for v in row])
+        path.unlink()
+    wb.save(mini / "du_lieu.xlsx")
+    ds = load_dataset(mini)
+    assert ds.problems == []
+    assert int(ds.tables["enrollment_by_grade"]["students"].sum()) == 660 + 605 + 256 + 257
+
+
+def test_xlsx_error_names_the_sheet(mini):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "recipient"
+    ws.append(["school_id", "order", "name"])
+    ws.append(["*", -1, "Phòng GD&ĐT"])
+    wb.save(mini / "noi_nhan.xlsx")
+    (mini / "recipient.csv").unlink()
+    (msg,) = _messages(load_dataset(mini))
+    assert msg == (f"{mini}/noi_nhan.xlsx, trang tính recipient, dòng 2, cột order: \"-1\" không hợp lệ"
+                   " — số thứ tự phải là số nguyên không âm")
