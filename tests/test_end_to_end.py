@@ -1,0 +1,117 @@
+"""Real kernels, real nbconvert, real WeasyPrint: run the CLI on the test dataset."""
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from .conftest import DATA, ROOT
+
+pytestmark = pytest.mark.integration
+HOSTILE = ('<script>alert(1)</script> <img src=x onerror="alert(1)"> [bấm](javascript:alert(1)) '
+           '<iframe src="https://x.vn"></iframe> ![ảnh](../../etc/passwd)\n\n## Ý kiến\n\n- **một** ý')
+
+
+def _kehoach(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "kehoach_nb", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    work = tmp_path_factory.mktemp("e2e")
+    ds = work / "mini"
+    shutil.copytree(DATA / "mini", ds)
+    with (ds / "school.csv").open("a", encoding="utf-8") as fh:  # a third, broken school
+        fh.write("TH02,Trường Tiểu học Hỏng,THH,tieu_hoc,PHÒNG GD&ĐT,Xã Hỏng,,,,,\n")
+    with (ds / "enrollment_by_grade.csv").open("a", encoding="utf-8") as fh:
+        fh.write("TH02,2023,actual,1,2,-5,,,,\n")
+    with (ds / "narrative_section.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(["TH01", "ke_hoach_phat_trien_giao_duc", "ket_qua.cong_doan.dat_duoc",
+                                 HOSTILE])
+    proc = _kehoach("run", "--dataset", "mini", "--out", "outputs", "--jobs", "2", cwd=work)
+    return work, proc
+
+
+def _out(work, school, ext):
+    return work / "outputs" / "mini" / "2024" / school / f"ke_hoach_phat_trien_giao_duc.{ext}"
+
+
+def test_bad_school_is_reported_and_others_rendered(run):
+    work, proc = run
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "enrollment_by_grade.csv, dòng 20, cột students: \"-5\" không hợp lệ" in proc.stdout
+    assert "Tổng kết: 3 báo cáo, 2 thành công, 1 lỗi." in proc.stdout
+    for school in ("TH01", "THCS01"):
+        for ext in ("ipynb", "html", "pdf"):
+            assert _out(work, school, ext).stat().st_size > 1000
+    assert not (work / "outputs" / "mini" / "2024" / "TH02").exists()
+
+
+def test_html_is_strict_self_contained_and_safe(run):
+    work, _ = run
+    text = _out(work, "TH01", "html").read_text(encoding="utf-8")
+    doc = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
+    assert doc.get("lang") == "vi"
+    csp = [m for m in doc.iter("meta") if m.get("http-equiv") == "Content-Security-Policy"]
+    assert csp and "default-src 'none'" in csp[0].get("content")
+    tags = {el.tag for el in doc.iter()}
+    assert not tags & {"script", "iframe", "object", "embed", "link"}
+    for el in doc.iter():
+        assert not any(k.startswith("on") for k in el.attrib), el.attrib
+        for attr in ("src", "href"):
+            value = el.get(attr, "")
+            assert not re.match(r"(https?:|javascript:|file:|\.\./)", value), value
+    assert "<h2>Ý kiến</h2>" in text and "<strong>một</strong>" in text
+    assert "In [" not in text and "build_report" not in text and "school_id =" not in text
+
+
+def test_html_numbers_are_computed_from_data(run):
+    work, _ = run
+    text = _out(work, "TH01", "html").read_text(encoding="utf-8")
+    assert "660 học sinh với 20 lớp học" in text
+    assert "dự kiến 19 lớp với 605 học sinh, giảm 1 lớp và giảm 55 học sinh" in text
+    assert "+ Khối lớp 1: 03 lớp với 102 học sinh;" not in text  # items are list elements
+    assert "Khối lớp 1: 03 lớp với 102 học sinh;" in text
+    assert '<td class="num">-55</td>' in text and '<td class="num">-1</td>' in text
+
+
+def _pdftotext(pdf: Path, page: int) -> str:
+    out = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return unicodedata.normalize("NFC", out)
+
+
+def test_pdf_layout_text_and_fonts(run):
+    work, _ = run
+    pdf = _out(work, "TH01", "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    first, second = _pdftotext(pdf, 1), _pdftotext(pdf, 2)
+    for expected in ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "TRƯỜNG TIỂU HỌC AN BÌNH",
+                     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "Số: 05/KH-THAB", "An Bình, ngày 02 tháng 10 năm 2024", "KẾ HOẠCH"):
+        assert expected in first, expected
+    assert first.lstrip().startswith("PHÒNG")  # no page number on page 1
+    assert second.strip().splitlines()[0].strip() == "2"  # centred in the top margin
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(r.split()[-5] == "yes" for r in rows), fonts
+
+
+def test_bad_data_later_never_clobbers_the_last_good_report(run):
+    work, _ = run
+    before = _out(work, "THCS01", "html").read_bytes()
+    path = work / "mini" / "staff_aggregate.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("THCS01,2023,actual,giao_vien,15",
+                                                             "THCS01,2023,actual,giao_vien,mười lăm"),
+                    encoding="utf-8")
+    proc = _kehoach("run", "--dataset", "mini", "--out", "outputs", "--schools", "THCS01", cwd=work)
+    assert proc.returncode == 1 and "\"mười lăm\" không hợp lệ" in proc.stdout
+    assert _out(work, "THCS01", "html").read_bytes() == before

@@ -1,0 +1,48 @@
+"""The committed notebooks are thin templates: parameters, one build call, display cells."""
+
+import ast
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kehoach_nb.params import ReportParams
+
+NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.name)
+def nb(request):
+    return nbformat.read(request.param, as_version=4)
+
+
+def test_there_is_a_notebook_per_document():
+    assert [p.stem for p in NOTEBOOKS] == ["ke_hoach_phat_trien_giao_duc"]
+
+
+def test_no_outputs_committed(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_parameters_cell_matches_the_typed_model(nb):
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and code[0] is params[0]
+    tree = ast.parse(params[0].source)
+    names = [n.targets[0].id for n in tree.body]
+    assert all(isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) for n in tree.body)
+    assert set(names) == set(ReportParams.model_fields)
+
+
+def test_one_build_call_then_one_expression_cells(nb):
+    code = [c for c in nb.cells if c.cell_type == "code"][1:]
+    assert "build_report(" in code[0].source
+    for cell in code[1:]:
+        (stmt,) = ast.parse(cell.source).body
+        assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Attribute)
+
+
+def test_kernel_is_named(nb):
+    assert nb.metadata.kernelspec.name == "kehoach"
