@@ -108,10 +108,12 @@ def run_school(task: Task) -> Outcome:
             outcome.status, outcome.message = "incomplete", problem
     except Exception as exc:  # noqa: BLE001 - classified below, batch goes on
         outcome.status, outcome.message = _classify(exc)
-    if outcome.status != "ok":
-        _keep_failed(tmp_nb, out_dir, task, outcome)
-    else:
+    if outcome.status == "ok":
         _place(nb, task, out_dir, outcome)
+        if outcome.status == "invalid_output":
+            nbformat.write(nb, tmp_nb)
+    if outcome.status not in ("ok", "export_error"):
+        _keep_failed(tmp_nb, out_dir, task, outcome)
     tmp_nb.unlink(missing_ok=True)
     outcome.seconds = round(time.monotonic() - start, 2)
     return outcome
@@ -123,8 +125,16 @@ def _place(nb, task: Task, out_dir: Path, outcome: Outcome) -> None:
     nb.metadata["kehoach"] = {"parameters": {k: getattr(task, k) for k in
                                              ("dataset", "school_id", "doc_kind", "school_year")},
                               "input_hash": task.input_hash, **archive.environment()}
+    from .errors import GlyphError
+    from .preflight import check_glyphs
+
     name = task.doc_kind
     html = export.render_html(nb, f"{name} — {task.school_id}")
+    try:
+        check_glyphs(html, task.school_id)
+    except GlyphError as exc:
+        outcome.status, outcome.message = "invalid_output", str(exc)
+        return
     archive.atomic_write(out_dir / f"{name}.ipynb", nbformat.writes(nb).encode("utf-8"))
     archive.atomic_write(out_dir / f"{name}.html", html.encode("utf-8"))
     outcome.files = {"ipynb": f"{name}.ipynb", "html": f"{name}.html"}

@@ -190,7 +190,7 @@ def parse_table(table: Table, raw: RawTable, known: set[str] | None) -> tuple[pd
         problems.append(Problem(raw.source, "thiếu cột bắt buộc", row=1, column=name, school_id=ALL))
     if missing:
         return pd.DataFrame(columns=[c.name for c in table.columns]), problems
-    records = []
+    records, row_numbers = [], []
     for i, cells in enumerate(raw.rows, start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -198,8 +198,10 @@ def parse_table(table: Table, raw: RawTable, known: set[str] | None) -> tuple[pd
         problems += row_problems
         if not row_problems:
             records.append(record)
+            row_numbers.append(i)
     df = pd.DataFrame.from_records(records, columns=[c.name for c in table.columns])
-    return df.astype(object).where(df.notna(), None), problems + _duplicates(table, raw, df)
+    df = df.astype(object).where(df.notna(), None)
+    return df, problems + _duplicates(table, raw, df, row_numbers)
 
 
 def _parse_row(table, raw, cells, row_no, known):
@@ -224,13 +226,20 @@ def _parse_row(table, raw, cells, row_no, known):
     return record, problems
 
 
-def _duplicates(table: Table, raw: RawTable, df: pd.DataFrame) -> list[Problem]:
+def _duplicates(table: Table, raw: RawTable, df: pd.DataFrame, rows: list[int]) -> list[Problem]:
     keys = [k for k in table.keys if k in df.columns]
     if not keys or df.empty:
         return []
-    dup = df[df.duplicated(keys, keep=False)]
-    return [Problem(raw.source, "dòng trùng khóa (" + ", ".join(keys) + ") với một dòng khác",
-                    school_id=r["school_id"]) for _, r in dup.iterrows()]
+    dup = df.astype(str).duplicated(keys, keep="first")
+    first = {}
+    out = []
+    for i, key in enumerate(map(tuple, df[keys].astype(str).values)):
+        if not dup.iloc[i]:
+            first.setdefault(key, rows[i])
+            continue
+        out.append(Problem(raw.source, f"trùng khóa ({', '.join(keys)}) với dòng {first[key]}",
+                           rows[i], school_id=df.iloc[i]["school_id"]))
+    return out
 
 
 def load_dataset(root: str | Path) -> Dataset:

@@ -32,11 +32,21 @@ def run(tmp_path_factory):
         fh.write("TH02,Trường Tiểu học Hỏng,THH,tieu_hoc,PHÒNG GD&ĐT,Xã Hỏng,,,,,\n")
     with (ds / "enrollment_by_grade.csv").open("a", encoding="utf-8") as fh:
         fh.write("TH02,2023,actual,1,2,-5,,,,\n")
+    _clone_school(ds, "TH01", "TH03")  # same data, plus a character no font can draw
     with (ds / "narrative_section.csv").open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerow(["TH01", "ke_hoach_phat_trien_giao_duc", "ket_qua.cong_doan.dat_duoc",
                                  HOSTILE])
+        csv.writer(fh).writerow(["TH03", "ke_hoach_phat_trien_giao_duc", "ke_hoach.cong_doan.muc_tieu", "Đề nghị 漢."])
     proc = _kehoach("run", "--dataset", "mini", "--out", "outputs", "--jobs", "2", cwd=work)
     return work, proc
+
+
+def _clone_school(ds: Path, src: str, dst: str) -> None:
+    for path in ds.glob("*.csv"):
+        rows = list(csv.reader(path.open(encoding="utf-8")))
+        extra = [[dst] + r[1:] for r in rows[1:] if r[0] == src]
+        with path.open("a", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(extra)
 
 
 def _out(work, school, ext):
@@ -47,11 +57,14 @@ def test_bad_school_is_reported_and_others_rendered(run):
     work, proc = run
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "enrollment_by_grade.csv, dòng 20, cột students: \"-5\" không hợp lệ" in proc.stdout
-    assert "Tổng kết: 3 báo cáo, 2 thành công, 1 lỗi." in proc.stdout
+    assert "Tổng kết: 4 báo cáo, 2 thành công, 2 lỗi." in proc.stdout
+    assert ('trường TH03: phông chữ Liberation Serif không có mục "9.1. Mục tiêu": '
+            'ký tự "漢" (U+6F22' in proc.stdout)
     for school in ("TH01", "THCS01"):
         for ext in ("ipynb", "html", "pdf"):
             assert _out(work, school, ext).stat().st_size > 1000
-    assert not (work / "outputs" / "mini" / "2024" / "TH02").exists()
+    for school in ("TH02", "TH03"):
+        assert not (work / "outputs" / "mini" / "2024" / school).exists()
 
 
 def test_html_is_strict_self_contained_and_safe(run):
