@@ -15,8 +15,16 @@ from . import indicators as ind
 from .facts import Facts
 
 TEMPLATES = Path(__file__).parent / "templates" / "narrative" / "passages.yaml"
-COMPARATOR_WORDS = {"ge": "đạt {v} trở lên", "gt": "đạt trên {v}", "le": "không quá {v}",
-                    "lt": "dưới {v}", "eq": "đạt {v}", "maintain": "ở mức {v}"}
+_PCT = {"ge": "đạt {v} trở lên", "gt": "đạt trên {v}", "le": "không quá {v}", "lt": "dưới {v}",
+        "eq": "đạt {v}", "maintain": "ở mức {v}"}
+COMPARATOR_WORDS = {
+    "percent": _PCT, "ratio": _PCT, "text": _PCT,
+    "count": {"ge": "từ {v} trở lên", "gt": "trên {v}", "le": "không quá {v}", "lt": "dưới {v}",
+              "eq": "là {v}", "maintain": "là {v}"},
+    "level": {"ge": "đạt mức độ {v} trở lên", "gt": "đạt trên mức độ {v}", "le": "không quá mức độ {v}",
+              "lt": "dưới mức độ {v}", "eq": "đạt mức độ {v}", "maintain": "ở mức độ {v}"},
+}
+NOUNS = {"S": "giáo viên"}  # indicator family -> what a target's "a/b" counts
 SHARES = [("female", "Học sinh nữ"), ("ethnic_minority", "Học sinh dân tộc thiểu số"),
           ("disabled_inclusive", "Học sinh khuyết tật học hòa nhập"),
           ("disadvantaged", "Học sinh có hoàn cảnh khó khăn"),
@@ -139,10 +147,12 @@ def target_value(row: dict) -> str | None:
 def describe_target(row: dict, baseline: str | None = None) -> str:
     """R11: "Phấn đấu tỉ lệ … từ 99% trở lên (599/605 học sinh)"."""
     value = target_value(row)
-    phrase = COMPARATOR_WORDS[row.get("comparator") or "eq"].format(v=value) if value else ""
+    words = COMPARATOR_WORDS[row.get("unit") or "percent"]
+    phrase = words[row.get("comparator") or "eq"].format(v=value) if value else ""
     return render_passage(
         "target", verb=row.get("verb") or "Phấn đấu", label=row["label"], phrase=phrase,
-        n=row.get("numerator"), d=row.get("denominator"), baseline=baseline)
+        n=row.get("numerator"), d=row.get("denominator"), baseline=baseline,
+        noun=NOUNS.get((row.get("indicator_code") or "E")[0], "học sinh"))
 
 
 def closing_sentence(year: int, school_name: str) -> str:

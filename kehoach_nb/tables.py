@@ -142,11 +142,11 @@ def rooms_table(f: Facts, pad: bool = True) -> DocTable | None:
 
 def results_tables(f: Facts) -> list[DocTable]:
     """One table per regime and program model: rows = (grade, dimension), cells "n (x%)"."""
-    groups: dict[tuple[str, str], list[ind.Distribution]] = {}
+    groups: dict[tuple, list[ind.Distribution]] = {}
     for d in f.distributions:
-        groups.setdefault((d.regime, d.program_model), []).append(d)
+        groups.setdefault((d.regime, d.program_model, tuple(d.counts)), []).append(d)
     out = []
-    for (regime, model), dists in groups.items():
+    for (regime, model, _), dists in groups.items():
         cats = list(dict.fromkeys(c for d in dists for c in d.counts))
         head = [[("Khối lớp", 1, 1), ("Nội dung đánh giá", 1, 1), ("Số HS", 1, 1)]
                 + [(cat.category_label(c), 1, 1) for c in cats]]
