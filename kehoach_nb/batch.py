@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import shutil
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -40,6 +43,7 @@ class Task:
     cwd: str
     cell_timeout: int = 300
     input_hash: str = ""
+    run_key: str = ""  # hash of everything that shapes the output; equal key = skip
 
 
 @dataclass
@@ -87,14 +91,42 @@ def _check_complete(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Send this process's (and its kernels') stderr to a log file for the duration."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def run_school(task: Task) -> Outcome:
     """Execute, validate, export and place one report; never raises."""
+    work = Path(task.out_dir).parent / "_dang_chay"
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / f"{task.school_id}.{task.doc_kind}.{os.getpid()}.log"
+    with _stderr_to(log):
+        outcome = _run_school(task, work)
+    if outcome.status in ("ok", "skipped"):
+        log.unlink(missing_ok=True)
+    else:
+        failed = Path(task.out_dir).parent / "_loi" / task.school_id
+        failed.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(log), failed / f"{task.doc_kind}.kernel.log")
+    return outcome
+
+
+def _run_school(task: Task, work: Path) -> Outcome:
     import papermill as pm
 
     start = time.monotonic()
     out_dir = Path(task.out_dir)
-    work = out_dir.parent / "_dang_chay"
-    work.mkdir(parents=True, exist_ok=True)
     tmp_nb = work / f"{task.school_id}.{task.doc_kind}.{os.getpid()}.ipynb"
     params = {"dataset": task.dataset, "school_id": task.school_id, "doc_kind": task.doc_kind,
               "school_year": task.school_year}
@@ -144,6 +176,34 @@ def _place(nb, task: Task, out_dir: Path, outcome: Outcome) -> None:
             outcome.files["pdf"] = f"{name}.pdf"
         except Exception as exc:  # noqa: BLE001
             outcome.status, outcome.message = "export_error", f"{type(exc).__name__}: {exc}"
+            return
+    # written last: its presence means every artefact above is complete
+    archive.atomic_write(out_dir / f"{name}.key", task.run_key.encode())
+
+
+@functools.cache
+def toolkit_hash() -> str:
+    """Hash of the package (code, templates, catalogues), the notebooks and key versions."""
+    pkg = Path(__file__).parent
+    files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files += sorted(NOTEBOOKS.glob("*.ipynb"))
+    digest = [archive.file_hash(p) for p in files]
+    env = archive.environment()
+    return archive.sha256(json.dumps([digest, env["python"], env["packages"]]).encode())
+
+
+def run_key(task: Task) -> str:
+    fields = [task.dataset, task.school_id, task.doc_kind, task.school_year, sorted(task.formats),
+              task.input_hash, toolkit_hash()]
+    return archive.sha256(json.dumps(fields, default=str).encode())
+
+
+def is_up_to_date(task: Task) -> bool:
+    out = Path(task.out_dir)
+    key = out / f"{task.doc_kind}.key"
+    wanted = ["ipynb", *task.formats]
+    return (key.is_file() and key.read_text() == task.run_key
+            and all((out / f"{task.doc_kind}.{ext}").is_file() for ext in wanted))
 
 
 def _keep_failed(tmp_nb: Path, out_dir: Path, task: Task, outcome: Outcome) -> None:
@@ -156,8 +216,8 @@ def _keep_failed(tmp_nb: Path, out_dir: Path, task: Task, outcome: Outcome) -> N
 
 
 def plan_tasks(ds: Dataset, root: Path, formats, schools=None, docs=None,
-               cwd: Path | None = None) -> tuple[list[Task], list[Outcome]]:
-    """Tasks for valid schools; invalid schools become invalid_input outcomes (no kernel)."""
+               cwd: Path | None = None, force: bool = False) -> tuple[list[Task], list[Outcome]]:
+    """Tasks to run; invalid and up-to-date schools become outcomes at once (no kernel)."""
     from .loading import school_digest
 
     tasks, invalid = [], []
@@ -169,9 +229,13 @@ def plan_tasks(ds: Dataset, root: Path, formats, schools=None, docs=None,
                 msg = "\n".join(str(p) for p in problems) or f"không có trường mã \"{sid}\""
                 invalid.append(Outcome(sid, doc, "invalid_input", msg))
                 continue
-            tasks.append(Task(str(ds.root), sid, doc, year, str(output_dir(root, ds, year, sid)),
-                              tuple(formats), str(cwd or Path.cwd()),
-                              input_hash=school_digest(ds, sid)))
+            task = Task(str(ds.root), sid, doc, year, str(output_dir(root, ds, year, sid)),
+                        tuple(formats), str(cwd or Path.cwd()), input_hash=school_digest(ds, sid))
+            task.run_key = run_key(task)
+            if not force and is_up_to_date(task):
+                invalid.append(Outcome(sid, doc, "skipped", "không có gì thay đổi"))
+            else:
+                tasks.append(task)
     return tasks, invalid
 
 
@@ -197,11 +261,11 @@ def run_tasks(tasks: list[Task], jobs: int, on_done=None) -> list[Outcome]:
 
 
 def run_dataset(dataset: str, out_root: Path, formats=("html", "pdf"), jobs: int | None = None,
-                schools=None, docs=None, on_done=None) -> tuple[Dataset, list[Outcome]]:
+                schools=None, docs=None, on_done=None, force: bool = False) -> tuple[Dataset, list[Outcome]]:
     ds = load_dataset(dataset)
     if ds.config is None:
         raise DataError(ds.problems)
-    tasks, invalid = plan_tasks(ds, out_root, formats, schools, docs)
+    tasks, invalid = plan_tasks(ds, out_root, formats, schools, docs, force=force)
     for o in invalid:
         on_done and on_done(o)
     outcomes = invalid + run_tasks(tasks, jobs or os.cpu_count() or 1, on_done)

@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--formats", default="html,pdf", help="html,pdf (mặc định) hoặc html")
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="số tiến trình song song")
     run.add_argument("--out", default="outputs", help="thư mục kết quả (mặc định outputs)")
+    run.add_argument("--force", action="store_true", help="chạy lại cả những trường không thay đổi")
     check = sub.add_parser("check", help="kiểm tra dữ liệu đầu vào, không chạy notebook")
     check.add_argument("--dataset", required=True)
     return p
@@ -56,12 +57,12 @@ def cmd_run(args) -> int:
 
     def progress(o):
         done.append(o)
-        mark = "✓" if o.status == "ok" else "✗"
+        mark = "✓" if o.status in ("ok", "skipped") else "✗"
         print(f"[{len(done)}] {mark} {o.school_id} — {STATUS_VI[o.status]} ({o.seconds:.1f} giây)",
               flush=True)
 
     ds, outcomes = run_dataset(args.dataset, Path(args.out), formats, args.jobs, args.schools,
-                               args.docs, progress)
+                               args.docs, progress, args.force)
     failed = [o for o in outcomes if o.status not in ("ok", "skipped")]
     print(f"\nTổng kết: {len(outcomes)} báo cáo, {len(outcomes) - len(failed)} thành công, "
           f"{len(failed)} lỗi. Kết quả ở {Path(args.out) / ds.root.resolve().name}/")
