@@ -17,7 +17,7 @@ import nbformat
 
 from . import archive
 from .errors import DataError
-from .loading import Dataset, load_dataset
+from .loading import Dataset, document_year, load_dataset
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KERNEL = "kehoach"
@@ -221,9 +221,9 @@ def plan_tasks(ds: Dataset, root: Path, formats, schools=None, docs=None,
     from .loading import school_digest
 
     tasks, invalid = [], []
-    year = ds.config.school_year
     for sid in schools or ds.school_ids():
         for doc in docs or ds.config.documents:
+            year = document_year(ds, sid, doc)
             problems = ds.problems_for(sid)
             if problems or sid not in ds.school_ids():
                 msg = "\n".join(str(p) for p in problems) or f"không có trường mã \"{sid}\""

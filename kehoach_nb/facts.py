@@ -50,18 +50,19 @@ class Facts:
     equipment: pd.DataFrame | None = None
     results_year: int | None = None
     results_scenario: str | None = None
-    distributions: list[ind.Distribution] = field(default_factory=list)
+    distributions: list[ind.Distribution] = field(default_factory=list)  # latest year
+    result_sets: list[tuple[int, str, list[ind.Distribution]]] = field(default_factory=list)
     completion: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     targets: pd.DataFrame | None = None
     class_cap: int | None = None
     sessions: int = 2
 
 
-def _scales(enr: pd.DataFrame) -> dict[int, ind.Scale]:
+def _scales(enr: pd.DataFrame, level: str) -> dict[int, ind.Scale]:
     out = {}
     for year in sorted(set(enr["school_year"])):
         scen = ind.best_scenario(enr, year)
-        sc = ind.scale(enr, year, scen) if scen else None
+        sc = ind.scale(enr, year, scen, level) if scen else None
         if sc:
             out[year] = sc
     return out
@@ -111,7 +112,7 @@ def compute_facts(tables: dict[str, pd.DataFrame], meta: dict, year: int, places
     cap = cat.norm("class_size_max", level, f.on)
     f.class_cap = cap["value"] if cap else None
     enr = tables["enrollment_by_grade"]
-    f.scales = _scales(enr)
+    f.scales = _scales(enr, level)
     f.plan = f.scales.get(year)
     f.previous = f.scales.get(year - 1)
     base = f.previous or f.plan
@@ -130,6 +131,10 @@ def compute_facts(tables: dict[str, pd.DataFrame], meta: dict, year: int, places
     results = ind.with_regime(tables["assessment_result"], level)
     f.results_year = _latest_year(results[results["scenario"] != "plan"], year - 1) or _latest_year(
         results, year)
+    for y in sorted(set(results.loc[results["scenario"] != "plan", "school_year"])):
+        if y < year:
+            scen = ind.best_scenario(results, y)
+            f.result_sets.append((y, scen, ind.distributions(results, y, scen, places)))
     if f.results_year is not None:
         f.results_scenario = ind.best_scenario(results, f.results_year)
         f.distributions = ind.distributions(results, f.results_year, f.results_scenario, places)

@@ -52,12 +52,20 @@ class Scale:
     from_parts: bool
 
 
-def scale(enr: pd.DataFrame, year: int, scenario: str) -> Scale | None:
+LEVEL_GRADES = {"tieu_hoc": {1, 2, 3, 4, 5}, "thcs": {6, 7, 8, 9}}
+
+
+def scale(enr: pd.DataFrame, year: int, scenario: str, level: str | None = None) -> Scale | None:
+    """Scale of a year; a stated total stands in when the grade rows do not cover the level."""
     rows = rows_for(enr, year, scenario)
     if rows.empty:
         return None
     grades = parts(rows)
-    source = grades if len(grades) else rows
+    claimed = rows[rows["grade"] == CLAIMED]
+    partial = level is not None and not LEVEL_GRADES[level] <= set(grades["grade"])
+    if len(claimed) and partial:
+        grades = grades.iloc[0:0]
+    source = grades if len(grades) else (claimed if len(claimed) else rows)
     cols = [c for c in enr.columns if c not in ("school_id", "school_year", "scenario", "grade",
                                                 "program_model", "claimed_mobilisation_rate")]
     cols = [c for c in cols if grades[c].notna().any()]

@@ -286,3 +286,11 @@ def school_digest(ds: Dataset, school_id: str) -> str:
     config = ds.config.model_dump() if ds.config else None
     blob = repr((payload, config)).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()
+
+
+def document_year(ds: Dataset, school_id: str, doc_kind: str) -> int:
+    """The dataset's year, unless the school's only document of this kind is for another year."""
+    meta = ds.tables["document_meta"]
+    years = set(meta[(meta["school_id"] == school_id) & (meta["doc_kind"] == doc_kind)]["school_year"])
+    default = ds.config.school_year
+    return default if default in years or len(years) != 1 else years.pop()

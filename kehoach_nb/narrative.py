@@ -24,7 +24,7 @@ COMPARATOR_WORDS = {
     "level": {"ge": "đạt mức độ {v} trở lên", "gt": "đạt trên mức độ {v}", "le": "không quá mức độ {v}",
               "lt": "dưới mức độ {v}", "eq": "đạt mức độ {v}", "maintain": "ở mức độ {v}"},
 }
-NOUNS = {"S": "giáo viên"}  # indicator family -> what a target's "a/b" counts
+NOUNS = {"S": "giáo viên", "Q1": "lớp"}  # indicator (or family) -> what a target's "a/b" counts
 SHARES = [("female", "Học sinh nữ"), ("ethnic_minority", "Học sinh dân tộc thiểu số"),
           ("disabled_inclusive", "Học sinh khuyết tật học hòa nhập"),
           ("disadvantaged", "Học sinh có hoàn cảnh khó khăn"),
@@ -33,7 +33,10 @@ SHARES = [("female", "Học sinh nữ"), ("ethnic_minority", "Học sinh dân t�
 
 
 def _lower_first(s: str) -> str:
-    return s[:1].lower() + s[1:] if s else s
+    """Lower-case the first letter of a phrase, but never of an acronym ("GV", "CBQL")."""
+    if len(s) > 1 and s[1].isupper():
+        return s
+    return s[:1].lower() + s[1:]
 
 
 @cache
@@ -152,7 +155,11 @@ def describe_target(row: dict, baseline: str | None = None) -> str:
     return render_passage(
         "target", verb=row.get("verb") or "Phấn đấu", label=row["label"], phrase=phrase,
         n=row.get("numerator"), d=row.get("denominator"), baseline=baseline,
-        noun=NOUNS.get((row.get("indicator_code") or "E")[0], "học sinh"))
+        noun=_noun(row.get("indicator_code") or ""))
+
+
+def _noun(code: str) -> str:
+    return NOUNS.get(code) or NOUNS.get(code[:1]) or "học sinh"
 
 
 def closing_sentence(year: int, school_name: str) -> str:

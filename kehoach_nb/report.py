@@ -14,7 +14,7 @@ from . import catalogues as cat
 from . import charts, narrative, tables
 from . import formatting as fm
 from .facts import Facts, compute_facts
-from .loading import load_dataset, require_school
+from .loading import document_year, load_dataset, require_school
 from .params import make_params
 from .sanitize import markdown_to_html, text_to_html
 
@@ -227,7 +227,7 @@ def build_report(dataset: str, school_id: str, doc_kind: str = "ke_hoach_phat_tr
     p = make_params(dataset=dataset, school_id=school_id, doc_kind=doc_kind, school_year=school_year)
     ds = load_dataset(p.dataset)
     t = require_school(ds, p.school_id)
-    year = p.school_year or ds.config.school_year
+    year = p.school_year or document_year(ds, p.school_id, p.doc_kind)
     metas = t["document_meta"]
     meta = metas[(metas["doc_kind"] == p.doc_kind) & (metas["school_year"] == year)]
     if meta.empty:

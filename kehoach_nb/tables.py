@@ -141,22 +141,29 @@ def rooms_table(f: Facts, pad: bool = True) -> DocTable | None:
 
 
 def results_tables(f: Facts) -> list[DocTable]:
-    """One table per regime and program model: rows = (grade, dimension), cells "n (x%)"."""
+    """Per year, one table per regime, model and category set: rows (grade, dimension), "n (x%)"."""
+    sets = f.result_sets or ([(f.results_year, f.results_scenario, f.distributions)]
+                             if f.distributions else [])
+    return [t for year, scen, dists in sets for t in _results_year(year, scen, dists)]
+
+
+def _results_year(year: int, scenario: str, dists: list[ind.Distribution]) -> list[DocTable]:
     groups: dict[tuple, list[ind.Distribution]] = {}
-    for d in f.distributions:
+    for d in dists:
         groups.setdefault((d.regime, d.program_model, tuple(d.counts)), []).append(d)
     out = []
-    for (regime, model, _), dists in groups.items():
-        cats = list(dict.fromkeys(c for d in dists for c in d.counts))
+    for (regime, model, cats), group in groups.items():
         head = [[("Khối lớp", 1, 1), ("Nội dung đánh giá", 1, 1), ("Số HS", 1, 1)]
                 + [(cat.category_label(c), 1, 1) for c in cats]]
         rows = [[f"Khối {d.grade}" if d.grade else "Toàn trường", cat.dimension_label(regime, d.dimension),
-                 fm.fmt_int(d.assessed)] + [
-                    f"{fm.fmt_int(d.counts[c])} ({fm.fmt_percent(d.rates[c])})" if c in d.counts else ""
-                    for c in cats] for d in dists]
-        model_note = " (mô hình trường học mới)" if model == "vnen" else ""
+                 fm.fmt_int(d.assessed)] + [f"{fm.fmt_int(d.counts[c])} ({fm.fmt_percent(d.rates[c])})"
+                                            for c in cats] for d in group]
+        model_note = " (mô hình trường học mới)" if model == "vnen" and regime != "vnen" else ""
+        label = cat.label("scenario", scenario).lower() if scenario != "actual" else ""
+        kinds = list(dict.fromkeys(cat.dimension_label(regime, d.dimension.partition(":")[0])
+                                   for d in group))
         out.append(DocTable(
-            f"Kết quả đánh giá học sinh năm học {fm.fmt_school_year(f.results_year)} "
-            f"theo {cat.regimes()[regime]['label']}{model_note}", head, rows,
-            landscape=len(cats) > 5))
+            f"{', '.join(kinds[:1] + [k[:1].lower() + k[1:] for k in kinds[1:]])} của học sinh năm học {fm.fmt_school_year(year)}"
+            f"{' (' + label + ')' if label else ''} theo {cat.regimes()[regime]['label']}{model_note}",
+            head, rows, landscape=len(cats) > 5))
     return out
