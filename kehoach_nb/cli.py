@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
-from .batch import STATUS_VI, run_dataset
+from .batch import RunOptions, run_dataset
 from .errors import DataError, KehoachError
 from .loading import load_dataset
+from .worker import STATUS_VI
+
+FINE = ("ok", "skipped")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,8 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--docs", nargs="+", help="chỉ sinh các loại kế hoạch này")
     run.add_argument("--formats", default="html,pdf", help="html,pdf (mặc định) hoặc html")
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="số tiến trình song song")
-    run.add_argument("--out", default="outputs", help="thư mục kết quả (mặc định outputs)")
+    run.add_argument("--executor", choices=["local", "dask"], default="local")
+    run.add_argument("--scheduler", help="địa chỉ Dask scheduler, ví dụ tls://may-chu:8786")
+    run.add_argument("--timeout", type=int, default=300, help="thời gian tối đa mỗi ô (giây)")
     run.add_argument("--force", action="store_true", help="chạy lại cả những trường không thay đổi")
+    run.add_argument("--fail-fast", action="store_true", help="dừng ở trường lỗi đầu tiên")
+    run.add_argument("--out", default="outputs", help="thư mục kết quả (mặc định outputs)")
     check = sub.add_parser("check", help="kiểm tra dữ liệu đầu vào, không chạy notebook")
     check.add_argument("--dataset", required=True)
     return p
@@ -48,24 +56,38 @@ def cmd_check(args) -> int:
     return 0 if not ds.problems else 1
 
 
+class Progress:
+    """One line per finished school with counts by status and the time left."""
+
+    def __init__(self):
+        self.start, self.done, self.counts = time.monotonic(), 0, {}
+
+    def __call__(self, o) -> None:
+        self.done += 1
+        self.counts[o.status] = self.counts.get(o.status, 0) + 1
+        mark = "✓" if o.status in FINE else "✗"
+        counts = ", ".join(f"{STATUS_VI[s]}: {n}" for s, n in self.counts.items())
+        print(f"[{self.done}] {mark} {o.school_id} — {STATUS_VI[o.status]} ({o.seconds:.1f} giây) | "
+              f"{counts} | đã chạy {time.monotonic() - self.start:.0f} giây", flush=True)
+
+
 def cmd_run(args) -> int:
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     if not set(formats) <= {"html", "pdf"} or "html" not in formats:
         print("Lỗi: --formats chỉ nhận html hoặc html,pdf", file=sys.stderr)
         return 2
-    done = []
-
-    def progress(o):
-        done.append(o)
-        mark = "✓" if o.status in ("ok", "skipped") else "✗"
-        print(f"[{len(done)}] {mark} {o.school_id} — {STATUS_VI[o.status]} ({o.seconds:.1f} giây)",
-              flush=True)
-
-    ds, outcomes = run_dataset(args.dataset, Path(args.out), formats, args.jobs, args.schools,
-                               args.docs, progress, args.force)
-    failed = [o for o in outcomes if o.status not in ("ok", "skipped")]
-    print(f"\nTổng kết: {len(outcomes)} báo cáo, {len(outcomes) - len(failed)} thành công, "
-          f"{len(failed)} lỗi. Kết quả ở {Path(args.out) / ds.root.resolve().name}/")
+    opts = RunOptions(formats, max(1, args.jobs), tuple(args.schools or ()) or None,
+                      tuple(args.docs or ()) or None, args.force, args.fail_fast, args.timeout,
+                      args.executor, args.scheduler)
+    ds, outcomes = run_dataset(args.dataset, Path(args.out), opts, Progress())
+    failed = [o for o in outcomes if o.status not in FINE]
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    where = Path(args.out) / ds.root.resolve().name
+    print(f"\nTổng kết: {len(outcomes)} báo cáo, {len(outcomes) - len(failed)} thành công"
+          f"{f' ({skipped} không thay đổi nên bỏ qua)' if skipped else ''}, {len(failed)} lỗi. "
+          f"Kết quả ở {where}/ (danh sách: index.html của từng năm học)")
+    if failed:
+        print("\nCác trường lỗi (chi tiết và notebook lỗi ở <năm học>/_loi/<mã trường>/):")
     for o in failed:
         print(f"\n✗ {o.school_id} ({STATUS_VI[o.status]}):")
         for line in o.message.splitlines():

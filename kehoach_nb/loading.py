@@ -278,14 +278,44 @@ def require_school(ds: Dataset, school_id: str) -> dict[str, pd.DataFrame]:
     return ds.school_tables(school_id)
 
 
-def school_digest(ds: Dataset, school_id: str) -> str:
-    """Hash of every input row that shapes one school's report (shared rows included)."""
-    tables = ds.school_tables(school_id)
-    payload = {name: df.sort_values(list(df.columns)).astype(str).values.tolist()
-               for name, df in sorted(tables.items())}
-    config = ds.config.model_dump() if ds.config else None
-    blob = repr((payload, config)).encode("utf-8")
-    return hashlib.sha256(blob).hexdigest()
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (Decimal, float)):
+        return f"{Decimal(str(value)):f}".replace(".", ",")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
+    """One school's validated rows as a small dataset folder (file name -> bytes).
+
+    A worker runs the notebook on this snapshot only: it needs no shared disk and
+    cannot see another school's data.
+    """
+    files = {"dataset.yaml": yaml.safe_dump(ds.config.model_dump(), allow_unicode=True,
+                                            sort_keys=True).encode("utf-8")}
+    for name, df in sorted(ds.school_tables(school_id).items()):
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(df.columns)
+        rows = [[_cell_text(v) for v in row] for row in df.itertuples(index=False)]
+        writer.writerows(sorted(rows))
+        files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
+    return files
+
+
+def snapshot_digest(files: dict[str, bytes]) -> str:
+    """Hash of a school snapshot: equal digests mean equal inputs."""
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + files[name] + b"\0")
+    return h.hexdigest()
 
 
 def document_year(ds: Dataset, school_id: str, doc_kind: str) -> int:

@@ -247,4 +247,6 @@ def build_report(dataset: str, school_id: str, doc_kind: str = "ke_hoach_phat_tr
                     Block(_part2(b, t["legal_basis"].to_dict("records"))), Block(part3),
                     _closing(f, t["recipient"].to_dict("records"), o["closing_name"]))
     report.texts, report.chart_count = b.texts, b.charts
+    report.closing = Block(report.closing.html.replace(
+        '<section class="closing">', f'<section class="closing" data-charts="{b.charts}">', 1))
     return report

@@ -1,0 +1,70 @@
+"""outputs/<dataset>/<year>/index.html: every school, its status, links, key figures."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from . import formatting as fm
+from . import indicators as ind
+from .archive import atomic_write
+from .loading import Dataset, document_year
+from .worker import STATUS_VI, Outcome
+
+CSS = ("body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;}"
+       "table{border-collapse:collapse}th,td{border:1px solid #444;padding:3px 8px}"
+       "td.num{text-align:right}.ok{color:#064}.loi{color:#a00}")
+
+
+def _figures(ds: Dataset, school_id: str, year: int) -> tuple[str, str]:
+    enr = ds.school_tables(school_id)["enrollment_by_grade"]
+    level = ds.tables["school"].set_index("school_id").loc[school_id, "school_level"]
+    scen = ind.best_scenario(enr, year, ("plan", "estimate", "actual"))
+    sc = ind.scale(enr, year, scen, level) if scen else None
+    return (fm.fmt_int(sc.classes), fm.fmt_int(sc.students)) if sc else ("—", "—")
+
+
+def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
+    names = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["name"]))
+    rows = []
+    for o in sorted(outcomes, key=lambda o: o.school_id):
+        ok = o.status in ("ok", "skipped", "export_error")
+        links = " ".join(f'<a href="{html.escape(o.school_id)}/{html.escape(f)}">{ext.upper()}</a>'
+                         for ext, f in sorted(o.files.items()) if ext in ("html", "pdf"))
+        classes, pupils = _figures(ds, o.school_id, year) if o.school_id in names else ("—", "—")
+        rows.append(f"<tr><td>{html.escape(o.school_id)}</td><td>{html.escape(names.get(o.school_id, ''))}</td>"
+                    f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(STATUS_VI[o.status])}</td>"
+                    f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td><td>{links}</td></tr>")
+    title = html.escape(f"{ds.config.name} — năm học {fm.fmt_school_year(year)}")
+    return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"
+            "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Trạng thái</th><th>Số lớp</th>"
+            f"<th>Số học sinh</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "</body></html>")
+
+
+def latest_outcomes(ledger: Path) -> list[Outcome]:
+    """The last recorded outcome of every school and document in a run ledger."""
+    latest: dict[tuple[str, str], Outcome] = {}
+    for line in ledger.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        latest[(rec["school_id"], rec["doc_kind"])] = Outcome(
+            rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
+            rec.get("seconds", 0.0), rec.get("files") or {})
+    return list(latest.values())
+
+
+def write_index(ds: Dataset, out_root: Path) -> None:
+    """One index.html per school year, from the ledger (so earlier runs still show)."""
+    base = out_root / ds.root.resolve().name
+    by_year: dict[int, list[Outcome]] = {}
+    known = set(ds.school_ids())
+    for o in latest_outcomes(base / "so_cai_chay.jsonl"):
+        if o.school_id not in known:
+            continue
+        by_year.setdefault(document_year(ds, o.school_id, o.doc_kind), []).append(o)
+    for year, group in by_year.items():
+        path = base / str(year) / "index.html"
+        atomic_write(path, render_index(ds, year, group).encode("utf-8"))
