@@ -35,6 +35,7 @@ class RunOptions:
     executor: str = "local"
     scheduler: str | None = None
     retries: int = 1
+    block_stale: bool = False
 
 
 def output_dir(root: Path, ds: Dataset, year: int, school_id: str) -> Path:
@@ -84,7 +85,7 @@ def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], l
             inputs = school_snapshot(ds, sid)
             task = Task(ds.root.resolve().name, sid, doc, year, str(output_dir(root, ds, year, sid)),
                         tuple(opts.formats), inputs, opts.cell_timeout,
-                        input_hash=snapshot_digest(inputs))
+                        input_hash=snapshot_digest(inputs), block_stale=opts.block_stale)
             task.run_key = run_key(task)
             if not opts.force and is_up_to_date(task):
                 settled.append(Outcome(sid, doc, "skipped", "không có gì thay đổi", 0.0,

@@ -31,8 +31,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="chạy lại cả những trường không thay đổi")
     run.add_argument("--fail-fast", action="store_true", help="dừng ở trường lỗi đầu tiên")
     run.add_argument("--out", default="outputs", help="thư mục kết quả (mặc định outputs)")
-    check = sub.add_parser("check", help="kiểm tra dữ liệu đầu vào, không chạy notebook")
+    run.add_argument("--block-stale", action="store_true",
+                     help="không xuất PDF khi còn mục nhận xét cần xem lại")
+    check = sub.add_parser("check", help="kiểm tra dữ liệu đầu vào và đối chiếu số liệu, không chạy notebook")
     check.add_argument("--dataset", required=True)
+    check.add_argument("--out", default="outputs", help="nơi ghi kiem_tra_so_lieu.csv/.json")
+    com = sub.add_parser("commentary", help="nhận xét của nhà trường")
+    com_sub = com.add_subparsers(dest="action", required=True)
+    pull = com_sub.add_parser("pull", help="đưa các ô nhận xét đã sửa trong notebook về kho")
+    pull.add_argument("paths", nargs="+", help="notebook đã chạy hoặc thư mục chứa chúng")
+    pull.add_argument("--dataset", required=True, help="thư mục bộ dữ liệu có kho nhan_xet/")
+    pull.add_argument("--by", help="tên người sửa (mặc định: tên đăng nhập)")
+    lab = sub.add_parser("lab", help="mở JupyterLab trên các báo cáo đã chạy để sửa nhận xét")
+    lab.add_argument("--dataset", required=True)
+    lab.add_argument("--out", default="outputs")
     return p
 
 
@@ -48,12 +60,29 @@ def _print_problems(ds) -> None:
 
 
 def cmd_check(args) -> int:
+    from .audit import audit_dataset
+    from .audit_output import location, write_findings
+
     ds = load_dataset(args.dataset)
     ok = [s for s in ds.school_ids() if not ds.problems_for(s)]
     print(f"Bộ dữ liệu {args.dataset}: {len(ds.school_ids())} trường, {len(ok)} trường hợp lệ, "
-          f"{len(ds.problems)} lỗi.")
+          f"{len(ds.problems)} lỗi dữ liệu đầu vào.")
     _print_problems(ds)
-    return 0 if not ds.problems else 1
+    if ds.config is None:
+        return 1
+    findings = [f for f in audit_dataset(ds) if f.school_id in ok]
+    errors = sum(f.severity == "lỗi" for f in findings)
+    print(f"\nKiểm tra số liệu: {len(findings)} phát hiện ({errors} lỗi).")
+    for sid in ok:
+        mine = [f for f in findings if f.school_id == sid]
+        if mine:
+            print(f"\ntrường {sid}:")
+        for f in mine:
+            print(f"  - [{f.code}, {f.severity}] {location(f)} — {f.explanation}")
+    base = Path(args.out) / ds.root.resolve().name
+    write_findings(findings, base / "kiem_tra_so_lieu.csv", base / "kiem_tra_so_lieu.json")
+    print(f"\nĐã ghi {base}/kiem_tra_so_lieu.csv và .json")
+    return 0 if not ds.problems and not errors else 1
 
 
 class Progress:
@@ -78,7 +107,7 @@ def cmd_run(args) -> int:
         return 2
     opts = RunOptions(formats, max(1, args.jobs), tuple(args.schools or ()) or None,
                       tuple(args.docs or ()) or None, args.force, args.fail_fast, args.timeout,
-                      args.executor, args.scheduler)
+                      args.executor, args.scheduler, block_stale=args.block_stale)
     ds, outcomes = run_dataset(args.dataset, Path(args.out), opts, Progress())
     failed = [o for o in outcomes if o.status not in FINE]
     skipped = sum(o.status == "skipped" for o in outcomes)
@@ -92,13 +121,45 @@ def cmd_run(args) -> int:
         print(f"\n✗ {o.school_id} ({STATUS_VI[o.status]}):")
         for line in o.message.splitlines():
             print(f"    {line}")
+    stale = [o for o in outcomes if o.stale]
+    if stale:
+        print("\nMục nhận xét cần xem lại (số liệu đã thay đổi từ khi viết):")
+    for o in stale:
+        print(f"  {o.school_id}: {', '.join(o.stale)}")
     return 1 if failed else 0
+
+
+def cmd_commentary(args) -> int:
+    from .pull import pull
+
+    result = pull(args.paths, Path(args.dataset), args.by)
+    print(f"Đã cập nhật {len(result.updated)} mục nhận xét, {result.unchanged} mục không đổi, "
+          f"{len(result.conflicts)} xung đột.")
+    for key in result.updated:
+        print(f"  ✓ {key}")
+    for path in result.conflicts:
+        print(f"  ✗ xung đột — hãy gộp hai bản trong {path}")
+    return 1 if result.conflicts else 0
+
+
+def cmd_lab(args) -> int:
+    import subprocess
+
+    folder = Path(args.out) / Path(args.dataset).resolve().name
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"Mở JupyterLab trên {folder}. Sửa các ô nhận xét, lưu (Ctrl+S), rồi chạy:\n"
+          f"  kehoach commentary pull {folder} --dataset {args.dataset}")
+    return subprocess.call([sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}",
+                            "--no-browser"])
+
+
+COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return cmd_check(args) if args.command == "check" else cmd_run(args)
+        return COMMANDS[args.command](args)
     except DataError as exc:
         print("Lỗi dữ liệu:\n" + str(exc), file=sys.stderr)
         return 2

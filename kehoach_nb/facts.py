@@ -157,3 +157,26 @@ def _completion(outcomes: pd.DataFrame, year: int, level: str) -> dict:
         "scenario": scen,
     }
     return {k: v for k, v in out.items() if v is not None}
+
+
+def placeholder_values(f: Facts) -> tuple[dict[str, str], dict[str, str]]:
+    """Indicators an analyst may quote as {{ name }}: (formatted text, plain number)."""
+    from . import formatting as fm
+
+    raw: dict[str, object] = {}
+    if f.plan:
+        raw.update(so_lop=f.plan.classes, so_hoc_sinh=f.plan.students)
+    if f.previous:
+        raw.update(so_lop_nam_truoc=f.previous.classes, so_hoc_sinh_nam_truoc=f.previous.students)
+    if f.plan and f.previous:
+        raw["tang_giam_hoc_sinh"] = f.plan.students - f.previous.students
+    if f.staff:
+        raw.update(so_can_bo_giao_vien_nhan_vien=f.staff.total, so_giao_vien=f.staff.teachers)
+    for code, name in (("E1", "ty_le_hoan_thanh_chuong_trinh_lop_hoc"),
+                       ("E2", "ty_le_hoan_thanh_chuong_trinh_cap_hoc"), ("E17", "ty_le_len_lop"),
+                       ("E8", "ty_le_khen_thuong")):
+        if code in f.completion:
+            raw[name] = fm.pct(*f.completion[code])
+    text = {k: (fm.fmt_percent(v) if k.startswith("ty_le") else fm.fmt_int(v)) for k, v in raw.items()}
+    text.update(ten_truong=f.school["name"], nam_hoc=fm.fmt_school_year(f.year))
+    return text, {k: str(v) for k, v in raw.items()}

@@ -25,6 +25,14 @@ def _figures(ds: Dataset, school_id: str, year: int) -> tuple[str, str]:
     return (fm.fmt_int(sc.classes), fm.fmt_int(sc.students)) if sc else ("—", "—")
 
 
+def _audit_counts(ds: Dataset, school_id: str) -> str:
+    from .audit import audit_school
+
+    findings = audit_school(ds.school_tables(school_id), school_id)
+    errors = sum(f.severity == "lỗi" for f in findings)
+    return f"{errors} lỗi / {len(findings)}" if findings else "0"
+
+
 def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
     names = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["name"]))
     rows = []
@@ -35,13 +43,15 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
         classes, pupils = _figures(ds, o.school_id, year) if o.school_id in names else ("—", "—")
         rows.append(f"<tr><td>{html.escape(o.school_id)}</td><td>{html.escape(names.get(o.school_id, ''))}</td>"
                     f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(STATUS_VI[o.status])}</td>"
-                    f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td><td>{links}</td></tr>")
+                    f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td>"
+                    f"<td class=\"num\">{_audit_counts(ds, o.school_id) if o.school_id in names else '—'}</td>"
+                    f"<td>{links}</td></tr>")
     title = html.escape(f"{ds.config.name} — năm học {fm.fmt_school_year(year)}")
     return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"
             "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Trạng thái</th><th>Số lớp</th>"
-            f"<th>Số học sinh</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<th>Số học sinh</th><th>Kiểm tra số liệu</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             "</body></html>")
 
 

@@ -35,6 +35,8 @@ class DatasetConfig(BaseModel):
     school_year: int
     documents: list[str] = ["ke_hoach_phat_trien_giao_duc"]
     percent_decimals: int = 1
+    stale_threshold: Decimal = Decimal("0.05")  # relative change that flags commentary for review
+    audit_appendix: bool = True  # add "Phụ lục: Kết quả kiểm tra số liệu" to every report
     zero_pad_counts: bool = True
 
 
@@ -298,7 +300,7 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
     A worker runs the notebook on this snapshot only: it needs no shared disk and
     cannot see another school's data.
     """
-    files = {"dataset.yaml": yaml.safe_dump(ds.config.model_dump(), allow_unicode=True,
+    files = {"dataset.yaml": yaml.safe_dump(ds.config.model_dump(mode="json"), allow_unicode=True,
                                             sort_keys=True).encode("utf-8")}
     for name, df in sorted(ds.school_tables(school_id).items()):
         buf = io.StringIO()
@@ -307,6 +309,8 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
         rows = [[_cell_text(v) for v in row] for row in df.itertuples(index=False)]
         writer.writerows(sorted(rows))
         files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
+    for name, data in read_commentary(ds.root, school_id).items():
+        files[f"nhan_xet/{school_id}/{name}"] = data
     return files
 
 
@@ -324,3 +328,14 @@ def document_year(ds: Dataset, school_id: str, doc_kind: str) -> int:
     years = set(meta[(meta["school_id"] == school_id) & (meta["doc_kind"] == doc_kind)]["school_year"])
     default = ds.config.school_year
     return default if default in years or len(years) != 1 else years.pop()
+
+
+def read_commentary(root: Path, school_id: str) -> dict[str, bytes]:
+    """The school's commentary store files (commentary.STORE), keyed "<doc>/<section>.md"."""
+    from .commentary import SECTION_KEY, STORE
+
+    base = Path(root) / STORE / school_id
+    if not base.is_dir():
+        return {}
+    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.glob("*/*.md"))
+            if SECTION_KEY.match(p.stem)}

@@ -13,13 +13,13 @@ from markupsafe import Markup
 from . import catalogues as cat
 from . import charts, narrative, tables
 from . import formatting as fm
-from .facts import Facts, compute_facts
-from .loading import document_year, load_dataset, require_school
+from . import commentary
+from .facts import Facts, compute_facts, placeholder_values
+from .loading import document_year, load_dataset, read_commentary, require_school
 from .params import make_params
-from .sanitize import markdown_to_html, text_to_html
+from .sanitize import text_to_html
 
 TEMPLATES = Path(__file__).parent / "templates" / "report"
-DRAFT_LABEL = "Dự thảo tự động — nhà trường cần bổ sung, chỉnh sửa"
 
 
 @cache
@@ -36,12 +36,18 @@ def outline() -> dict:
 
 @dataclass
 class Block:
-    """A piece of the document; displays itself as HTML in a notebook."""
+    """A piece of the document; displays itself as HTML in a notebook.
+
+    Commentary sections inside it are delimited by <!--kc:KEY--> … <!--/kc--> and
+    described in the display metadata, so the runner can turn each into an
+    editable Markdown cell.
+    """
 
     html: str
+    commentary: list[dict] = field(default_factory=list)
 
-    def _repr_html_(self) -> str:
-        return self.html
+    def _repr_html_(self):
+        return self.html, {"kehoach": {"commentary": self.commentary}}
 
 
 @dataclass
@@ -54,32 +60,46 @@ class Report:
     part2: Block
     part3: Block
     closing: Block
+    appendix: Block = field(default_factory=lambda: Block(""))
     texts: dict[str, str] = field(default_factory=dict)
     chart_count: int = 0
 
     def render_html(self) -> str:
-        return "".join(b.html for b in (self.header, self.part1, self.part2, self.part3, self.closing))
+        blocks = (self.header, self.part1, self.part2, self.part3, self.closing, self.appendix)
+        return "".join(b.html for b in blocks)
 
 
 class _Builder:
-    def __init__(self, f: Facts, narratives: dict[str, str], pad: bool):
+    def __init__(self, f: Facts, narratives: dict[str, str], pad: bool, entries: dict,
+                 threshold):
         self.f, self.narratives, self.pad = f, narratives, pad
+        self.entries, self.threshold = entries, threshold
+        self.values, self.raw_values = placeholder_values(f)
         self.texts: dict[str, str] = {}
+        self.sections: list[dict] = []
         self.charts = 0
         self.tables = 0
+
+    def take_sections(self) -> list[dict]:
+        out, self.sections = self.sections, []
+        return out
 
     def passage(self, key: str, text: str) -> Markup:
         self.texts[key] = text
         return Markup(text_to_html(text)) if text else Markup("")
 
-    def analyst(self, key: str, title: str, area_label: str) -> Markup:
-        text = self.narratives.get(key)
-        if text:
-            return Markup(f'<div class="analyst" data-section="{key}">{markdown_to_html(text)}</div>')
-        draft = narrative.draft_text(title, area_label)
-        self.texts[f"draft:{key}"] = draft
-        return Markup(f'<div class="draft" data-section="{key}"><p class="draft-label">[{DRAFT_LABEL}]</p>'
-                      f"{text_to_html(draft)}</div>")
+    def analyst(self, key: str, title: str, area_label: str, optional: bool = False) -> Markup:
+        """A commentary section: store, then narrative_section, then a marked draft."""
+        draft = None if optional else narrative.draft_text(title, area_label)
+        sec = commentary.choose(key, self.entries, self.narratives.get(key), draft,
+                                self.raw_values, self.threshold)
+        if sec.draft:
+            self.texts[f"draft:{key}"] = draft
+        html = sec.to_html(self.values) if sec.markdown else ""
+        self.sections.append({"section": key, "markdown": sec.markdown, "store_digest": sec.store_digest,
+                              "draft": sec.draft, "stale": sec.stale, "html": html,
+                              "values": self.raw_values})
+        return Markup(f"<!--kc:{key}-->{html}<!--/kc-->")
 
     def visual(self, obj) -> Markup:
         if obj is None:
@@ -121,7 +141,7 @@ def _part1(b: _Builder) -> str:
         if item.get("passage"):
             body += b.passage(item["key"], describe[item["passage"]]())
             body += Markup("").join(b.visual(v) for v in visuals[item["passage"]])
-            body += b.analyst(item["key"], item["title"], item["title"]) if item["key"] in b.narratives else ""
+            body += b.analyst(item["key"], item["title"], item["title"], optional=True)
         else:
             body += b.analyst(item["key"], item["title"], item["title"])
         sections.append(_blocks().section(3, f"{i}.", item["title"], body))
@@ -221,6 +241,15 @@ def _closing(f: Facts, recipients: list[dict], name: str) -> Block:
     return Block(str(_blocks().closing(c)))
 
 
+def _appendix(tables: dict, school_id: str, year: int) -> Block:
+    """The data audit of this school's own figures (a finding never changes a number)."""
+    from .audit import audit_school
+    from .audit_output import render_findings_html
+
+    findings = audit_school(tables, school_id, plan_year=year)
+    return Block('<section class="appendix">' + render_findings_html(findings) + "</section>")
+
+
 def build_report(dataset: str, school_id: str, doc_kind: str = "ke_hoach_phat_trien_giao_duc",
                  school_year: int | None = None) -> Report:
     """Build one school's plan from a dataset folder; DataError lists every input problem."""
@@ -238,14 +267,20 @@ def build_report(dataset: str, school_id: str, doc_kind: str = "ke_hoach_phat_tr
     f = compute_facts(t, meta.iloc[0].to_dict(), year, ds.config.percent_decimals)
     ns = t["narrative_section"]
     ns = ns[ns["doc_kind"].isin([p.doc_kind, None])]
-    b = _Builder(f, dict(zip(ns["section_key"], ns["text"])), ds.config.zero_pad_counts)
+    entries = commentary.entries_for(read_commentary(ds.root, p.school_id), p.doc_kind)
+    b = _Builder(f, dict(zip(ns["section_key"], ns["text"])), ds.config.zero_pad_counts, entries,
+                 ds.config.stale_threshold)
     o = outline()[p.doc_kind]
     title = (f.meta.get("title_summary") or o["title"].format(school_year=fm.fmt_school_year(year)))
-    part3 = str(_blocks().part("Phần thứ ba", "KIẾN NGHỊ, ĐỀ XUẤT",
-                               b.analyst("kien_nghi", "Kiến nghị, đề xuất", "kiến nghị")))
-    report = Report(p.model_dump(), _header(f, title), Block(_part1(b)),
-                    Block(_part2(b, t["legal_basis"].to_dict("records"))), Block(part3),
+    part1 = Block(_part1(b), b.take_sections())
+    part2 = Block(_part2(b, t["legal_basis"].to_dict("records")), b.take_sections())
+    part3 = Block(str(_blocks().part("Phần thứ ba", "KIẾN NGHỊ, ĐỀ XUẤT",
+                                     b.analyst("kien_nghi", "Kiến nghị, đề xuất", "kiến nghị"))),
+                  b.take_sections())
+    report = Report(p.model_dump(), _header(f, title), part1, part2, part3,
                     _closing(f, t["recipient"].to_dict("records"), o["closing_name"]))
+    if ds.config.audit_appendix:
+        report.appendix = _appendix(t, p.school_id, year)
     report.texts, report.chart_count = b.texts, b.charts
     report.closing = Block(report.closing.html.replace(
         '<section class="closing">', f'<section class="closing" data-charts="{b.charts}">', 1))

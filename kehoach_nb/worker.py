@@ -45,6 +45,7 @@ class Task:
     input_hash: str = ""
     run_key: str = ""  # hash of everything that shapes the output; equal key = skip
     notebook: str = ""  # template path; default notebooks/<doc_kind>.ipynb
+    block_stale: bool = False  # no PDF while a commentary section needs review
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Outcome:
     seconds: float = 0.0
     files: dict[str, str] = field(default_factory=dict)
     attempts: int = 1
+    stale: list[str] = field(default_factory=list)  # commentary sections to review
 
 
 def template_path(task: Task) -> Path:
@@ -128,6 +130,7 @@ def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
     data = tmp / task.dataset
     data.mkdir()
     for name, blob in task.inputs.items():
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
         (data / name).write_bytes(blob)
     params = {"dataset": task.dataset, "school_id": task.school_id, "doc_kind": task.doc_kind,
               "school_year": task.school_year}
@@ -145,7 +148,55 @@ def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
     if outcome.status != "ok":
         failed = out_nb.read_bytes() if out_nb.exists() else b""
         return outcome, ({f"{task.doc_kind}.ipynb": failed} if failed else {})
-    return outcome, _export(nb, task, outcome)
+    try:
+        nb = split_commentary(nb)
+        outcome.stale = [c.metadata["kehoach"]["section"] for c in nb.cells
+                         if c.cell_type == "markdown" and c.metadata.get("kehoach", {}).get("stale")]
+        return outcome, _export(nb, task, outcome)
+    except Exception as exc:  # noqa: BLE001 - a bug here must not pass as a kernel failure
+        outcome.status, outcome.message = "invalid_output", f"{type(exc).__name__}: {exc}"
+        return outcome, {f"{task.doc_kind}.ipynb": nbformat.writes(nb).encode("utf-8")}
+
+
+COMMENTARY = re.compile(r"<!--kc:([a-z0-9_.]+)-->.*?<!--/kc-->", re.S)
+
+
+def split_commentary(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Turn each commentary section of a display output into a tagged Markdown cell."""
+    cells = []
+    for cell in nb.cells:
+        out = next((o for o in cell.get("outputs", []) if "text/html" in o.get("data", {})), None)
+        if cell.cell_type != "code" or out is None:
+            cells.append(cell)
+            continue
+        html = "".join(out["data"]["text/html"])
+        md = out.get("metadata", {})
+        md = md.get("text/html", md)  # IPython files (data, metadata) reprs under the mimetype
+        meta = {s["section"]: s for s in md.get("kehoach", {}).get("commentary", [])}
+        pieces = COMMENTARY.split(html)  # chunk, key, chunk, key, …, chunk
+        out["data"]["text/html"] = pieces[0]
+        out["metadata"] = {}
+        cells.append(cell)
+        for key, chunk in zip(pieces[1::2], pieces[2::2]):
+            cells.append(_commentary_cell(meta[key]))
+            if chunk.strip():
+                cells.append(_continuation(cell, chunk))
+    nb.cells = cells
+    return nb
+
+
+def _commentary_cell(section: dict) -> nbformat.NotebookNode:
+    info = {k: section[k] for k in ("section", "store_digest", "draft", "stale", "html", "values")}
+    info["rendered"] = section["markdown"]
+    return nbformat.v4.new_markdown_cell(section["markdown"], metadata={"tags": ["commentary"],
+                                                                        "kehoach": info})
+
+
+def _continuation(cell, html: str) -> nbformat.NotebookNode:
+    new = nbformat.v4.new_code_cell(f"# (tiếp theo) {cell.source}", execution_count=cell.execution_count,
+                                    metadata={"tags": ["continuation"]})
+    new.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+    return new
 
 
 def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
@@ -166,7 +217,10 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
         outcome.status, outcome.message = "invalid_output", str(exc)
         return {f"{name}.ipynb": notebook}
     files = {f"{name}.ipynb": notebook, f"{name}.html": html.encode("utf-8")}
-    if "pdf" in task.formats:
+    if "pdf" in task.formats and task.block_stale and outcome.stale:
+        outcome.status = "export_error"
+        outcome.message = "không xuất PDF: còn mục cần xem lại: " + ", ".join(outcome.stale)
+    elif "pdf" in task.formats:
         try:
             files[f"{name}.pdf"] = export.render_pdf(html)
         except Exception as exc:  # noqa: BLE001

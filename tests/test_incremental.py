@@ -1,5 +1,6 @@
 """Incremental runs: unchanged schools start no kernel; a changed row re-renders only its school."""
 
+import re
 import shutil
 
 import pytest
@@ -11,12 +12,9 @@ pytestmark = pytest.mark.integration
 
 
 def _statuses(stdout: str) -> dict[str, str]:
-    out = {}
-    for line in stdout.splitlines():
-        if line.startswith("[") and " — " in line:
-            school = line.split("] ", 1)[1].split(" ")[1]
-            out[school] = line.split(" — ", 1)[1].rsplit(" (", 1)[0]
-    return out
+    """School -> status from the progress lines "[n] ✓ TH01 — thành công (5.1 giây) | …"."""
+    lines = (re.match(r"^\[\d+\] \S (\S+) — (.+?) \([\d.]+ giây\)", x) for x in stdout.splitlines())
+    return {m.group(1): m.group(2) for m in lines if m}
 
 
 def test_noop_rerun_and_single_school_edit(tmp_path):

@@ -1,0 +1,151 @@
+"""Data audit (kiểm tra số liệu, REFERENCE §d.7): every figure of a school checked against
+its parts, its fractions, the other tables, the year labels, the citations, the targets
+and the norms. The rules live in the audit_* modules; this module runs them.
+
+`audit_school` is pure; `audit_dataset` also asks the loader for spreadsheet row numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from . import audit_checks as checks
+from . import audit_documents as documents
+from . import audit_norms as norms
+from . import audit_rates as rates
+from . import audit_targets as targets
+from . import audit_totals as totals
+from .audit_base import (
+    CANH_BAO, LOI, LUU_Y, SEVERITY_ORDER, AuditConfig, Finding, Rows, SchoolContext, missing,
+    table_rows,
+)
+from .audit_output import render_findings_html, write_findings
+from .cells import CellError, parse_cell
+from .loading import read_raw_tables
+from .schema import TABLES
+
+__all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school", "audit_dataset",
+           "render_findings_html", "write_findings"]
+
+
+AUDITED = ("school", "document_meta", "legal_basis", "enrollment_by_grade", "staff_aggregate",
+           "assessment_result", "completion_outcome", "target")
+
+
+def _meta_row(rows: Rows, plan_year: int | None) -> Mapping | None:
+    chosen = [r for r in rows if r["school_year"] == plan_year] or sorted(
+        rows, key=lambda r: r["school_year"] or 0)[-1:]
+    return chosen[0] if chosen else None
+
+
+def school_context(tables: Mapping[str, Rows], school_id: str,
+                   plan_year: int | None = None) -> SchoolContext:
+    """Level, terrain, land and the document (its year is the plan year) of a school,
+    from the row lists of `table_rows`."""
+    school = tables.get("school") or []
+    s = school[0] if school else {}
+    meta = _meta_row(tables.get("document_meta") or [], plan_year)
+    return SchoolContext(
+        school_id, s.get("school_level"), s.get("terrain_zone"), bool(s.get("hardship_area")),
+        s.get("num_sites"), None if missing(s.get("land_area_m2")) else s.get("land_area_m2"),
+        s.get("name_abbrev"), meta["school_year"] if meta else plan_year,
+        meta["issue_date"] if meta else None)
+
+
+def _run_rules(t: dict[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> list[Finding]:
+    enr, staff, res = t["enrollment_by_grade"], t["staff_aggregate"], t["assessment_result"]
+    outcomes, goals = t["completion_outcome"], t["target"]
+    return [
+        *totals.enrollment_totals(enr, ctx), *totals.staff_totals(staff, ctx),
+        *totals.assessment_totals(res, ctx), *totals.staff_partitions(staff, ctx),
+        *totals.enrollment_partitions(enr, ctx), *totals.completion_partitions(outcomes, ctx),
+        *rates.claimed_percents(res, ctx), *rates.assessment_denominators(res, enr, ctx, cfg),
+        *checks.completion_vs_enrollment(outcomes, enr, ctx, cfg),
+        *targets.count_targets(goals, enr, ctx),
+        *checks.year_labels(t, ctx), *checks.issue_date_vs_year(t["document_meta"], ctx, cfg),
+        *checks.regime_categories(res, ctx), *checks.cohort_breaks(enr, ctx, cfg),
+        *documents.legal_citations(t["legal_basis"], ctx),
+        *documents.document_form(t["document_meta"], ctx),
+        *targets.target_feasibility(goals, enr, ctx), *targets.stated_ratios(goals, enr, ctx),
+        *norms.class_size(enr, ctx, cfg), *norms.staffing(enr, staff, ctx, cfg),
+        *norms.school_size(enr, ctx, cfg), *norms.land_per_pupil(enr, ctx, cfg),
+    ]
+
+
+def _code_rank(code: str) -> tuple[int, int]:
+    return (0 if code.startswith("V") else 1, int(code[1:]) if code[1:].isdigit() else 0)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.school_id, SEVERITY_ORDER.get(f.severity, 9),
+                                           _code_rank(f.code), f.table))
+
+
+def audit_school(tables: Mapping[str, pd.DataFrame], school_id: str,
+                 config: AuditConfig | None = None, plan_year: int | None = None) -> list[Finding]:
+    """Findings for one school, from what `Dataset.school_tables(school_id)` returns.
+
+    The plan year is the school_year of the school's document_meta row (the one for
+    `plan_year` when there are several)."""
+    cfg = config or AuditConfig()
+    t = {name: table_rows(tables, name) for name in AUDITED}
+    ctx = school_context(t, school_id, plan_year)
+    return sort_findings(_run_rules(t, ctx, cfg))
+
+
+# --- whole dataset with spreadsheet row numbers --------------------------------------
+def _raw_key(name: str, values: Mapping[str, str]) -> tuple[str, ...] | None:
+    table, key = TABLES[name], []
+    for k in table.keys:
+        try:
+            v = parse_cell(table.column(k), values.get(k, ""))
+        except CellError:
+            return None
+        key.append("" if v is None else str(v))
+    return tuple(key)
+
+
+def spreadsheet_rows(root: str | Path) -> dict[tuple[str, tuple[str, ...]], list[int]]:
+    """(table, key values) -> row numbers in the CSV file or XLSX sheet (header = row 1)."""
+    shown = Path(root)
+    try:
+        raws, _ = read_raw_tables(shown.resolve(), shown)
+    except (OSError, ValueError):
+        return {}
+    index: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for name, raw in raws.items():
+        if name not in TABLES or not TABLES[name].keys:
+            continue
+        for number, cells in enumerate(raw.rows, start=2):
+            if any(c.strip() for c in cells):
+                key = _raw_key(name, dict(zip(raw.header, cells)))
+                if key is not None:
+                    index.setdefault((name, key), []).append(number)
+    return index
+
+
+def _numbers(table: str, keys: list[dict[str, str]], index: Mapping) -> list[int]:
+    names = TABLES[table].keys
+    found = [n for k in keys for n in index.get((table, tuple(k.get(c, "") for c in names)), [])]
+    return list(dict.fromkeys(found))
+
+
+def with_row_numbers(f: Finding, index: Mapping) -> Finding:
+    """The finding with the spreadsheet rows of its keys."""
+    return replace(f, rows=_numbers(f.table, f.keys, index),
+                   compared_rows=_numbers(f.table, f.compared_keys, index))
+
+
+def audit_dataset(ds, config: AuditConfig | None = None) -> list[Finding]:
+    """Findings for every school of a loaded `Dataset`, with spreadsheet row numbers."""
+    index = spreadsheet_rows(ds.root)
+    year = ds.config.school_year if ds.config else None
+    out = []
+    for school_id in ds.school_ids():
+        found = audit_school(ds.school_tables(school_id), school_id, config, plan_year=year)
+        out += [with_row_numbers(f, index) for f in found]
+    return out

@@ -1,0 +1,79 @@
+"""Findings of the data audit as an HTML appendix, a CSV file and a JSON file."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from .archive import atomic_write
+from .audit_base import Finding
+
+TITLE = "Phụ lục: Kết quả kiểm tra số liệu"
+HEADER = ("Mã", "Mức", "Bảng/dòng", "Giá trị ghi", "Giá trị đúng", "Giải thích")
+WIDTHS = (6, 9, 22, 11, 11, 41)  # percent of the table width
+CSV_FIELDS = ("code", "severity", "school_id", "table", "rows", "compared_rows", "where", "stated",
+              "expected", "explanation", "basis")
+
+
+def _ranges(rows: list[int]) -> str:
+    """[2, 3, 4, 7] -> "2–4, 7"."""
+    spans: list[list[int]] = []
+    for n in sorted(set(rows)):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans)
+
+
+def location(f: Finding, with_school: bool = False) -> str:
+    """"enrollment_by_grade, dòng 7 (đối chiếu dòng 2–6): năm học 2018-2019, thực hiện, dòng tổng"."""
+    text = f.table
+    if f.rows:
+        text += f", dòng {_ranges(f.rows)}"
+    if f.compared_rows:
+        text += f" (đối chiếu dòng {_ranges(f.compared_rows)})"
+    if f.where:
+        text += f": {f.where}"
+    return f"Trường {f.school_id} — {text}" if with_school else text
+
+
+def render_findings_html(findings: list[Finding], title: str = TITLE) -> str:
+    """A bordered appendix table (classes of tables.py); every text is escaped."""
+    caption = f'<p class="caption">{html.escape(title)}</p>'
+    if not findings:
+        return (f'<div class="doc-table audit">{caption}'
+                "<p>Không phát hiện sai lệch trong số liệu.</p></div>")
+    several = len({f.school_id for f in findings}) > 1
+    cols = "".join(f'<col style="width: {w}%">' for w in WIDTHS)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
+    body = []
+    for f in findings:
+        cells = [f.code, f.severity, location(f, several), f.stated, f.expected]
+        tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+        basis = f"<br><i>Căn cứ: {html.escape(f.basis)}</i>" if f.basis else ""
+        body.append(f"<tr>{tds}<td>{html.escape(f.explanation)}{basis}</td></tr>")
+    return (f'<div class="doc-table audit">{caption}<table><colgroup>{cols}</colgroup>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _csv_row(f: Finding) -> dict[str, str]:
+    row = {k: getattr(f, k) for k in CSV_FIELDS}
+    row["rows"] = " ".join(str(n) for n in f.rows)
+    row["compared_rows"] = " ".join(str(n) for n in f.compared_rows)
+    return row
+
+
+def write_findings(findings: list[Finding], csv_path: str | Path, json_path: str | Path) -> None:
+    """The findings as CSV (one line each, UTF-8 with BOM for Excel) and JSON, atomically."""
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_csv_row(f) for f in findings)
+    atomic_write(Path(csv_path), buf.getvalue().encode("utf-8-sig"))  # BOM: Excel reads UTF-8
+    data = json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=1)
+    atomic_write(Path(json_path), (data + "\n").encode("utf-8"))

@@ -1,0 +1,126 @@
+"""The commentary store: one Markdown file per school × document × section.
+
+`params/<dataset>/nhan_xet/<school_id>/<doc_kind>/<section_key>.md`, with a small
+YAML front matter (when and by whom it was last edited, and the indicator values
+the text was written against). The store is the single source of truth for
+analyst text; a section absent from the store falls back to narrative_section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+STORE = "nhan_xet"
+SECTION_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+FRONT = re.compile(r"^---\n(.*?)\n---\n?", re.S)
+
+
+@dataclass
+class Entry:
+    """One stored commentary: text plus front matter; `digest` identifies the file version."""
+
+    text: str
+    meta: dict = field(default_factory=dict)
+    digest: str = ""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def parse_entry(data: bytes) -> Entry:
+    raw = data.decode("utf-8-sig").replace("\r\n", "\n")
+    m = FRONT.match(raw)
+    meta = (yaml.load(m.group(1), Loader=yaml.BaseLoader) or {}) if m else {}
+    text = raw[m.end():] if m else raw
+    return Entry(text.strip("\n"), meta if isinstance(meta, dict) else {}, digest(data))
+
+
+def render_entry(text: str, meta: dict) -> bytes:
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True).strip()
+    return f"---\n{front}\n---\n{text.strip()}\n".encode("utf-8")
+
+
+def entry_path(root: Path, school_id: str, doc_kind: str, section: str) -> Path:
+    if not SECTION_KEY.match(section):
+        raise ValueError(f"khóa mục \"{section}\" không hợp lệ")
+    return root / STORE / school_id / doc_kind / f"{section}.md"
+
+
+def entries_for(files: dict[str, bytes], doc_kind: str) -> dict[str, Entry]:
+    """Section key -> Entry for one document, from loading.read_commentary's files."""
+    return {Path(name).stem: parse_entry(data) for name, data in files.items()
+            if Path(name).parent.name == doc_kind}
+
+
+def fill_placeholders(text: str, values: dict[str, str], section: str) -> str:
+    """Replace {{ ten_chi_so }} with formatted values; an unknown name is an error."""
+    unknown = sorted({m.group(1) for m in PLACEHOLDER.finditer(text)} - set(values))
+    if unknown:
+        from .errors import DataError, Problem
+
+        names = ", ".join(unknown)
+        raise DataError([Problem(f"{STORE}/…/{section}.md",
+                                 f"mục \"{section}\": không có chỉ số {names}; dùng một trong: "
+                                 + ", ".join(sorted(values)))])
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def changed_values(written: dict, current: dict, threshold: Decimal) -> list[str]:
+    """Indicators that moved by more than `threshold` (relative) since the text was written."""
+    out = []
+    for name, old in (written or {}).items():
+        try:
+            a, b = Decimal(str(old)), Decimal(str(current[name]))
+        except (KeyError, InvalidOperation):
+            continue
+        base = abs(a) if a else Decimal(1)
+        if abs(b - a) / base > threshold:
+            out.append(f"{name}: {old} → {current[name]}")
+    return out
+
+
+DRAFT_MARK = "*[Dự thảo tự động — nhà trường cần bổ sung, chỉnh sửa]*"
+
+
+@dataclass
+class Section:
+    """What a commentary cell needs: the Markdown as stored, where it came from, its state."""
+
+    key: str
+    markdown: str
+    store_digest: str = ""  # digest of the store file it was rendered from ("" = none)
+    draft: bool = False
+    stale: list[str] = field(default_factory=list)
+
+    def to_html(self, values: dict[str, str]) -> str:
+        from .sanitize import markdown_to_html
+
+        body = markdown_to_html(fill_placeholders(self.markdown, values, self.key))
+        note = ""
+        if self.stale:
+            note = ('<p class="stale">Cần xem lại: số liệu đã thay đổi từ khi viết ('
+                    + "; ".join(self.stale) + ").</p>")
+        css = "draft" if self.draft else "analyst"
+        return f'<div class="{css}" data-section="{self.key}">{note}{body}</div>'
+
+
+def choose(key: str, entries: dict[str, Entry], csv_text: str | None, draft: str | None,
+           current: dict, threshold: Decimal) -> Section:
+    """Store entry first, then narrative_section text, then a marked draft (or nothing)."""
+    if key in entries:
+        e = entries[key]
+        return Section(key, e.text, e.digest, stale=changed_values(e.meta.get("chi_so"), current,
+                                                                  threshold))
+    if csv_text:
+        return Section(key, csv_text)
+    if draft:
+        return Section(key, f"{DRAFT_MARK}\n\n{draft}", draft=True)
+    return Section(key, "")
