@@ -37,7 +37,7 @@ golden: $(STAMP)
 	$(VENV)/bin/pytest -q tests/test_golden.py --snapshot-update
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=. --no-browser
+	$(VENV)/bin/kehoach lab --dataset params/demo
 
 clean:
 	rm -rf $(VENV) outputs/*/ *.egg-info
