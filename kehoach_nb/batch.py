@@ -74,8 +74,10 @@ def is_up_to_date(task: Task) -> bool:
 def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], list[Outcome]]:
     """Tasks to run; invalid and up-to-date schools become outcomes at once (no kernel)."""
     tasks, settled = [], []
+    meta = ds.tables["document_meta"]
     for sid in opts.schools or ds.school_ids():
-        for doc in opts.docs or ds.config.documents:
+        own = set(meta.loc[meta["school_id"] == sid, "doc_kind"])
+        for doc in opts.docs or [d for d in ds.config.documents if d in own or not own]:
             problems = ds.problems_for(sid)
             if problems or sid not in ds.school_ids():
                 msg = "\n".join(str(p) for p in problems) or f"không có trường mã \"{sid}\""

@@ -71,3 +71,11 @@ def _matches(expected, value) -> bool:
 
 def norm_value(rule: dict, key: str = "value") -> Decimal:
     return Decimal(str(rule[key]).replace(",", "."))
+
+
+def required_rooms(level: str, tt13_level: str) -> list[str]:
+    return list(_load("norms")["required_rooms"][level][tt13_level])
+
+
+def per_class_equipment() -> dict[str, Decimal]:
+    return {k: Decimal(str(v)) for k, v in _load("norms")["per_class_equipment"].items()}

@@ -162,8 +162,9 @@ def _noun(code: str) -> str:
     return NOUNS.get(code) or NOUNS.get(code[:1]) or "học sinh"
 
 
-def closing_sentence(year: int, school_name: str) -> str:
-    return render_passage("closing", year=year, name=school_name)
+def closing_sentence(document_name: str, school_name: str) -> str:
+    """"Trên đây là Kế hoạch … của Trường …. Đề nghị …/."."""
+    return render_passage("closing", name=document_name, school=school_name)
 
 
 def draft_text(title: str, area: str) -> str:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 SCHOOL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 SCENARIOS = ("actual", "estimate", "plan")
-DOC_KINDS = ("ke_hoach_phat_trien_giao_duc",)
+DOC_KINDS = ("ke_hoach_phat_trien_giao_duc", "ke_hoach_cai_tien_chat_luong",
+             "ke_hoach_xay_dung_truong_chuan", "ke_hoach_giai_phap_nang_cao_chat_luong")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ TABLES: dict[str, Table] = {
             SID, _c("doc_kind", "enum", True, choices=DOC_KINDS), YEAR,
             _c("register_number", required=True), _c("symbol", required=True),
             _c("issue_date", "date", True), _c("issue_place"), _c("title_summary"),
+            _c("period_start", "int", min_value=1990, max_value=2100),
+            _c("period_end", "int", min_value=1990, max_value=2100),
+            _c("framework", "enum", choices=("tt17_2018", "tt18_2018", "tt57_2026", "tt59_2012")),
             _c("signer_authority", "enum", choices=("", "KT.", "TM.", "Q.", "TL.", "TUQ.")),
             _c("signer_title", required=True), _c("signer_name", required=True),
         ), "Thông tin văn bản", fact=False, keys=("school_id", "doc_kind", "school_year")),
@@ -161,3 +165,8 @@ TABLES: dict[str, Table] = {
         ), "Nơi nhận", fact=False, allow_all_schools=True, keys=("school_id", "order")),
     )
 }
+
+# Quality-assurance tables (criterion_assessment, improvement_action, priority_issue).
+from .schema_accreditation import ACCREDITATION_TABLES  # noqa: E402  (needs the names above)
+
+TABLES.update(ACCREDITATION_TABLES)

@@ -1,0 +1,142 @@
+"""Kế hoạch cải tiến chất lượng (seed 001's structure), driven by the self-assessment:
+a row per criterion in catalogue order, the summary by standard, and the rules A1–A6."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from . import accreditation as acc
+from . import formatting as fm
+from . import indicators as ind
+from . import narrative, tables
+from .document import Block, Context, blocks, legal_lines
+from .sanitize import text_to_html
+from .tables import DocTable
+
+LEVEL_TEXT = {0: "Chưa đạt Mức 1", 1: "Mức 1", 2: "Mức 2", 3: "Mức 3", 4: "Mức 4"}
+
+
+def _framework(ctx: Context) -> acc.Framework:
+    f = ctx.facts
+    code = f.meta.get("framework") or acc.framework_in_force(f.level, f.on)
+    return acc.framework(code)
+
+
+def pupils_table(ctx: Context) -> DocTable | None:
+    """Pupils by grade with disadvantaged and inclusive pupils and the change on last year."""
+    f = ctx.facts
+    now, before = f.previous or f.plan, f.scales.get((f.previous or f.plan).year - 1) if (f.previous or f.plan) else None
+    if now is None or not now.from_parts:
+        return None
+    cols = [c for c in ("female", "ethnic_minority", "disadvantaged", "disabled_inclusive") if c in now.by_grade]
+    labels = {"female": "Nữ", "ethnic_minority": "Dân tộc", "disadvantaged": "Hoàn cảnh khó khăn",
+              "disabled_inclusive": "Hòa nhập"}
+    prev = dict(zip(before.by_grade["grade"], before.by_grade["students"])) if before and before.from_parts else {}
+    rows = []
+    for g in now.by_grade.to_dict("records"):
+        change = fm.fmt_delta(g["students"] - prev[g["grade"] - 1]) if g["grade"] - 1 in prev else "—"
+        rows.append([f"Khối {g['grade']}", fm.fmt_int(g["classes"]), fm.fmt_int(g["students"])]
+                    + [fm.fmt_int(g[c]) for c in cols] + [change])
+    total = ["Tổng", fm.fmt_int(now.classes), fm.fmt_int(now.students)] + [
+        fm.fmt_int(int(now.by_grade[c].sum())) for c in cols] + [
+        fm.fmt_delta(now.students - before.students) if before else "—"]
+    head = [[("Khối lớp", 1, 1), ("Số lớp", 1, 1), ("Số học sinh", 1, 1)]
+            + [(labels[c], 1, 1) for c in cols] + [("Tăng (giảm) so với năm trước", 1, 1)]]
+    return DocTable(f"Học sinh năm học {fm.fmt_school_year(now.year)}", head, rows + [total], total_rows=1)
+
+
+def _levels(ctx: Context, fw: acc.Framework) -> tuple[dict[str, int], list[dict]]:
+    rows = ctx.tables["criterion_assessment"]
+    rows = rows[rows["framework"] == fw.code].to_dict("records")
+    return acc.levels_from_rows(rows, fw), rows
+
+
+def _suggestions(ctx: Context, fw: acc.Framework) -> dict[str, str]:
+    """A6: what the school's own figures suggest, shown beside the council's verdict."""
+    f = ctx.facts
+    base = f.previous or f.plan
+    measures = {"classes": base.classes if base else None,
+                "classrooms": int(f.rooms.loc[f.rooms["room_type"] == "phong_hoc", "count"].sum())
+                if f.rooms is not None else None}
+    if f.staff and f.staff.qualification:
+        measures["teachers_tren_pct"] = f.staff.qualification.get("qual_tren")
+    if "E1" in f.completion:
+        measures["completion_grade_pct"] = fm.pct(*f.completion["E1"])
+    try:
+        found = acc.suggest_evidence(fw, hardship=bool(f.school.get("hardship_area")),
+                                     **{k: v for k, v in measures.items() if v is not None})
+    except ValueError:
+        return {}
+    return {s.criterion: s.reason for s in found}
+
+
+def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dict]) -> DocTable:
+    """IV. Nội dung thực hiện: one row per criterion of the framework, in order (landscape)."""
+    actions = ctx.tables["improvement_action"].to_dict("records")
+    by_code: dict[str, list[dict]] = {}
+    for a in actions:
+        by_code.setdefault(acc.normalize_code(a.get("criterion_code") or ""), []).append(a)
+    hints = _suggestions(ctx, fw)
+    body = []
+    for c in fw.criteria:
+        acts = by_code.get(c.code, [])
+        level = levels.get(c.code)
+        verdict = LEVEL_TEXT.get(level, "Chưa có dữ liệu tự đánh giá") if level is not None else \
+            "Chưa có dữ liệu tự đánh giá"
+        join = lambda key: "\n".join(a[key] for a in acts if a.get(key))  # noqa: E731
+        body.append([f"{c.code}. {c.name}", verdict, hints.get(c.code, ""),
+                     join("content"), join("timeframe_text"), join("responsible"), join("resources")])
+    head = [[("Tiêu chí", 1, 1), ("Tự đánh giá", 1, 1), ("Gợi ý từ số liệu", 1, 1),
+             ("Biện pháp cải tiến", 1, 1), ("Thời gian", 1, 1), ("Người phụ trách", 1, 1),
+             ("Điều kiện, nguồn lực", 1, 1)]]
+    notes = []
+    missing = acc.missing_criteria([r["criterion_code"] for r in rows], fw)
+    if missing:
+        notes.append("Chưa có kết quả tự đánh giá của các tiêu chí: " + ", ".join(missing) + ".")
+    lacking = acc.actions_missing(acc.criteria_not_met(levels, fw, 3), actions)
+    if lacking:
+        notes.append("Tiêu chí chưa đạt Mức 3 nhưng chưa có biện pháp cải tiến: " + ", ".join(lacking) + ".")
+    return DocTable(f"Nội dung cải tiến theo tiêu chí ({fw.label})", head, body, landscape=True, notes=notes)
+
+
+def summary_table(fw: acc.Framework, levels: dict) -> DocTable:
+    """A5: per standard, criteria reaching each level, and the school level (A2)."""
+    sums = acc.standard_summary(levels, fw) + [acc.total_summary(levels, fw)]
+    top = max(fw.criterion_levels)
+    head = [[("Tiêu chuẩn", 1, 1), ("Số tiêu chí", 1, 1)]
+            + [(f"Đạt Mức {k} trở lên", 1, 1) for k in range(1, top + 1)]]
+    rows = [[s.name, fm.fmt_int(s.n_criteria)] + [
+        f"{fm.fmt_int(s.at_least[k])} ({fm.fmt_percent(s.pct[k])})" for k in range(1, top + 1)]
+        for s in sums]
+    school = acc.school_level(levels, fw)
+    note = (f"Mức đạt của nhà trường theo tự đánh giá: {LEVEL_TEXT.get(school, '—')}."
+            if school is not None else "Chưa đủ kết quả tự đánh giá để xác định mức đạt của nhà trường.")
+    return DocTable("Tổng hợp kết quả tự đánh giá theo tiêu chuẩn", head, rows, total_rows=1, notes=[note])
+
+
+def quality_plan(ctx: Context) -> list[Block]:
+    b, f = ctx.builder, ctx.facts
+    fw = _framework(ctx)
+    levels, rows = _levels(ctx, fw)
+    first = Markup(f'<section class="can-cu">{legal_lines(ctx.tables["legal_basis"].to_dict("records"))}</section>')
+    situation = b.visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f))
+    situation += b.visual(tables.staff_table(f))
+    situation += b.analyst("dac_diem.thuan_loi", "Thuận lợi", "đặc điểm tình hình")
+    situation += b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình")
+    first += blocks().section(2, "I.", "ĐẶC ĐIỂM TÌNH HÌNH", situation)
+    targets = [narrative.describe_target(r) for r in f.targets.to_dict("records")]
+    goals = b.analyst("muc_dich", "Mục đích", "mục đích") + (
+        Markup(text_to_html("\n".join("- " + t for t in targets))) if targets else Markup(""))
+    first += blocks().section(2, "II.", "MỤC ĐÍCH VÀ CHỈ TIÊU", goals)
+    review = Markup("").join(b.analyst(k, t, "điểm mạnh, điểm yếu") for k, t in
+                             (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"), ("nguyen_nhan", "Nguyên nhân")))
+    first += blocks().section(2, "III.", "ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", review)
+    part1 = Block(str(first), b.take_sections())
+    body = blocks().section(2, "IV.", "NỘI DUNG THỰC HIỆN", b.visual(criteria_table(ctx, fw, levels, rows)))
+    body += blocks().section(2, "V.", "TỔ CHỨC THỰC HIỆN",
+                             b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))
+    body += blocks().section(2, "VI.", "TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", b.visual(summary_table(fw, levels)))
+    return [part1, Block(str(body), b.take_sections())]
+
+
+__all__ = ["quality_plan", "ind"]
