@@ -188,8 +188,9 @@ class Context:
 
     def fill(self, text: str) -> str:
         m = self.facts.meta
-        period = (f"{m['period_start']}-{m['period_end']}" if m.get("period_start") and m.get("period_end")
-                  else fm.fmt_school_year(self.year))
+        start, end = m.get("period_start"), m.get("period_end")
+        known = all(v is not None and v == v for v in (start, end))  # NaN-safe
+        period = f"{int(start)}-{int(end)}" if known else fm.fmt_school_year(self.year)
         return text.format(school_year=fm.fmt_school_year(self.year), period=period)
 
 
