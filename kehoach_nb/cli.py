@@ -14,6 +14,9 @@ from .loading import load_dataset
 from .worker import STATUS_VI
 
 FINE = ("ok", "skipped")
+SHORT = {"ke_hoach_phat_trien_giao_duc": "KH phát triển GD", "ke_hoach_cai_tien_chat_luong": "KH cải tiến CL",
+         "ke_hoach_xay_dung_truong_chuan": "KH trường chuẩn",
+         "ke_hoach_giai_phap_nang_cao_chat_luong": "KH giải pháp"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,6 +100,7 @@ class Progress:
         mark = "✓" if o.status in FINE else "✗"
         counts = ", ".join(f"{STATUS_VI[s]}: {n}" for s, n in self.counts.items())
         print(f"[{self.done}] {mark} {o.school_id} — {STATUS_VI[o.status]} ({o.seconds:.1f} giây) | "
+              f"{SHORT.get(o.doc_kind, o.doc_kind)} | "
               f"{counts} | đã chạy {time.monotonic() - self.start:.0f} giây", flush=True)
 
 
@@ -118,7 +122,7 @@ def cmd_run(args) -> int:
     if failed:
         print("\nCác trường lỗi (chi tiết và notebook lỗi ở <năm học>/_loi/<mã trường>/):")
     for o in failed:
-        print(f"\n✗ {o.school_id} ({STATUS_VI[o.status]}):")
+        print(f"\n✗ {o.school_id}, {SHORT.get(o.doc_kind, o.doc_kind)} ({STATUS_VI[o.status]}):")
         for line in o.message.splitlines():
             print(f"    {line}")
     stale = [o for o in outcomes if o.stale]

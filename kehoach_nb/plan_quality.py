@@ -96,7 +96,8 @@ def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dic
     lacking = acc.actions_missing(acc.criteria_not_met(levels, fw, 3), actions)
     if lacking:
         notes.append("Tiêu chí chưa đạt Mức 3 nhưng chưa có biện pháp cải tiến: " + ", ".join(lacking) + ".")
-    return DocTable(f"Nội dung cải tiến theo tiêu chí ({fw.label})", head, body, landscape=True, notes=notes)
+    return DocTable(f"Nội dung cải tiến theo tiêu chí ({fw.label})", head, body, landscape=True, notes=notes,
+                    widths=(18, 8, 17, 25, 10, 10, 12))
 
 
 def summary_table(fw: acc.Framework, levels: dict) -> DocTable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from . import catalogues as cat
@@ -24,6 +25,7 @@ class DocTable:
     landscape: bool = False
     notes: list[str] = field(default_factory=list)
     number: int = 0  # set in order of appearance by the report
+    widths: tuple[int, ...] = ()  # column widths in percent, for text-heavy tables
 
     def render_html(self) -> str:
         head = "".join(
@@ -33,8 +35,10 @@ class DocTable:
             cls = ' class="total"' if i >= len(self.rows) - self.total_rows else ""
             body.append(f"<tr{cls}>" + "".join(_td(v, j) for j, v in enumerate(row)) + "</tr>")
         notes = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in self.notes)
+        cols = "".join(f'<col style="width: {w}%">' for w in self.widths)
         return (f'<div class="doc-table{" landscape" if self.landscape else ""}">'
                 f'<p class="caption">{html.escape(self._title())}</p><table>'
+                f"{f'<colgroup>{cols}</colgroup>' if cols else ''}"
                 f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>{notes}</div>")
 
     def _title(self) -> str:
@@ -48,9 +52,13 @@ def _th(text: str, colspan: int, rowspan: int) -> str:
     return f"<th{span}>{html.escape(text)}</th>"
 
 
+NUMERIC = re.compile(r"^[-+]?[\d.,]+%?( \([\d.,]+%\))?$|^—$")
+
+
 def _td(value: str, col: int) -> str:
-    cls = ' class="num"' if col > 0 else ""
-    return f"<td{cls}>{html.escape(value)}</td>"
+    """A cell; figures are right-aligned, text keeps its line breaks."""
+    cls = ' class="num"' if col > 0 and NUMERIC.match(value) else ""
+    return f"<td{cls}>{html.escape(value).replace(chr(10), '<br>')}</td>"
 
 
 def comparison_table(f: Facts, pad: bool = True) -> DocTable | None:
