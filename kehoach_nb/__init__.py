@@ -1,6 +1,13 @@
 """kehoach_nb: Vietnamese school plans from data, through parameterised notebooks."""
 
-from .report import build_report
-
 __version__ = "0.1.0"
 __all__ = ["build_report", "__version__"]
+
+
+def __getattr__(name: str):
+    # imported on first use, so the command line starts without pandas/matplotlib
+    if name == "build_report":
+        from .report import build_report
+
+        return build_report
+    raise AttributeError(name)

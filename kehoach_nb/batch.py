@@ -74,6 +74,7 @@ def is_up_to_date(task: Task) -> bool:
 def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], list[Outcome]]:
     """Tasks to run; invalid and up-to-date schools become outcomes at once (no kernel)."""
     tasks, settled = [], []
+    snapshots: dict[str, dict[str, bytes]] = {}
     meta = ds.tables["document_meta"]
     for sid in opts.schools or ds.school_ids():
         own = set(meta.loc[meta["school_id"] == sid, "doc_kind"])
@@ -84,7 +85,7 @@ def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], l
                 settled.append(Outcome(sid, doc, "invalid_input", msg))
                 continue
             year = document_year(ds, sid, doc)
-            inputs = school_snapshot(ds, sid)
+            inputs = snapshots.get(sid) or snapshots.setdefault(sid, school_snapshot(ds, sid))
             task = Task(ds.root.resolve().name, sid, doc, year, str(output_dir(root, ds, year, sid)),
                         tuple(opts.formats), inputs, opts.cell_timeout,
                         input_hash=snapshot_digest(inputs), block_stale=opts.block_stale)

@@ -169,7 +169,9 @@ def appendix(tables: dict, school_id: str, year: int) -> Block:
     from .audit_output import render_findings_html
 
     findings = audit_school(tables, school_id, plan_year=year)
-    return Block('<section class="appendix">' + render_findings_html(findings) + "</section>")
+    errors = sum(f.severity == "lỗi" for f in findings)
+    return Block(f'<section class="appendix" data-findings="{len(findings)}" data-errors="{errors}">'
+                 + render_findings_html(findings) + "</section>")
 
 
 

@@ -25,12 +25,12 @@ def _figures(ds: Dataset, school_id: str, year: int) -> tuple[str, str]:
     return (fm.fmt_int(sc.classes), fm.fmt_int(sc.students)) if sc else ("—", "—")
 
 
-def _audit_counts(ds: Dataset, school_id: str) -> str:
-    from .audit import audit_school
-
-    findings = audit_school(ds.school_tables(school_id), school_id)
-    errors = sum(f.severity == "lỗi" for f in findings)
-    return f"{errors} lỗi / {len(findings)}" if findings else "0"
+def _audit_text(audit: list[int] | None) -> str:
+    """"2 lỗi / 5 phát hiện", from the counts the report's appendix carried."""
+    if not audit:
+        return "—"
+    errors, total = audit
+    return f"{errors} lỗi / {total} phát hiện" if total else "0"
 
 
 def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
@@ -44,7 +44,7 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
         rows.append(f"<tr><td>{html.escape(o.school_id)}</td><td>{html.escape(names.get(o.school_id, ''))}</td>"
                     f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(STATUS_VI[o.status])}</td>"
                     f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td>"
-                    f"<td class=\"num\">{_audit_counts(ds, o.school_id) if o.school_id in names else '—'}</td>"
+                    f"<td class=\"num\">{_audit_text(o.audit)}</td>"
                     f"<td>{links}</td></tr>")
     title = html.escape(f"{ds.config.name} — năm học {fm.fmt_school_year(year)}")
     return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
@@ -60,9 +60,11 @@ def latest_outcomes(ledger: Path) -> list[Outcome]:
     latest: dict[tuple[str, str], Outcome] = {}
     for line in ledger.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
-        latest[(rec["school_id"], rec["doc_kind"])] = Outcome(
-            rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
-            rec.get("seconds", 0.0), rec.get("files") or {})
+        key = (rec["school_id"], rec["doc_kind"])
+        earlier = latest.get(key)
+        latest[key] = Outcome(rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
+                              rec.get("seconds", 0.0), rec.get("files") or {},
+                              audit=rec.get("audit") or (earlier.audit if earlier else None))
     return list(latest.values())
 
 

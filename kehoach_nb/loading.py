@@ -67,12 +67,21 @@ class Dataset:
     def problems_for(self, school_id: str) -> list[Problem]:
         return [p for p in self.problems if p.school_id in (school_id, ALL)]
 
+    def _by_school(self) -> dict[str, dict[str, pd.DataFrame]]:
+        """Each table split by school_id once (a batch asks for every school)."""
+        if getattr(self, "_groups", None) is None:
+            self._groups = {name: dict(tuple(df.groupby("school_id", sort=False))) if len(df) else {}
+                            for name, df in self.tables.items()}
+        return self._groups
+
     def school_tables(self, school_id: str) -> dict[str, pd.DataFrame]:
         """Rows of one school; rows with school_id "*" apply unless the school overrides."""
         out = {}
+        groups = self._by_school()
         for name, df in self.tables.items():
-            own = df[df["school_id"] == school_id]
-            shared = df[df["school_id"] == ALL]
+            empty = df.iloc[0:0]
+            own = groups[name].get(school_id, empty)
+            shared = groups[name].get(ALL, empty)
             if len(shared) and TABLES[name].keys:
                 keys = [k for k in TABLES[name].keys if k != "school_id" and k in df.columns]
                 if keys:
@@ -306,7 +315,7 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(df.columns)
-        rows = [[_cell_text(v) for v in row] for row in df.itertuples(index=False)]
+        rows = [[_cell_text(v) for v in row] for row in df.to_numpy(dtype=object).tolist()]
         writer.writerows(sorted(rows))
         files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
     for name, data in read_commentary(ds.root, school_id).items():

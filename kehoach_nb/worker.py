@@ -58,6 +58,7 @@ class Outcome:
     files: dict[str, str] = field(default_factory=dict)
     attempts: int = 1
     stale: list[str] = field(default_factory=list)  # commentary sections to review
+    audit: list[int] | None = None  # [errors, findings] of the report's data-audit appendix
 
 
 def template_path(task: Task) -> Path:
@@ -210,6 +211,8 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
                               "input_hash": task.input_hash, "run_key": task.run_key,
                               **archive.environment()}
     html = export.render_html(nb, f"Kế hoạch — {task.school_id}")
+    counts = [re.search(rf'data-{k}="(\d+)"', html) for k in ("errors", "findings")]
+    outcome.audit = [int(m.group(1)) for m in counts] if all(counts) else None
     notebook = nbformat.writes(nb).encode("utf-8")
     try:
         check_glyphs(html, task.school_id)
