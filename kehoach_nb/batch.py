@@ -184,6 +184,8 @@ def run_dataset(dataset: str, out_root: Path, opts: RunOptions,
     if ds.config is None:
         raise DataError(ds.problems)
     tasks, settled = plan_tasks(ds, out_root, opts)
+    if hasattr(on_done, "planned"):
+        on_done.planned(len(tasks) + len(settled))
     for o in settled:
         if on_done:
             on_done(o)

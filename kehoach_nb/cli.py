@@ -92,7 +92,17 @@ class Progress:
     """One line per finished school with counts by status and the time left."""
 
     def __init__(self):
-        self.start, self.done, self.counts = time.monotonic(), 0, {}
+        self.start, self.done, self.counts, self.total = time.monotonic(), 0, {}, 0
+
+    def planned(self, total: int) -> None:
+        self.total = total
+
+    def _eta(self) -> str:
+        run = self.done - self.counts.get("skipped", 0) - self.counts.get("invalid_input", 0)
+        left = self.total - self.done
+        if not self.total or run <= 0 or left <= 0:
+            return ""
+        return f" | xong {self.done}/{self.total}, ước tính {((time.monotonic() - self.start) / run) * left:.0f} giây nữa"
 
     def __call__(self, o) -> None:
         self.done += 1
@@ -101,7 +111,7 @@ class Progress:
         counts = ", ".join(f"{STATUS_VI[s]}: {n}" for s, n in self.counts.items())
         print(f"[{self.done}] {mark} {o.school_id} — {STATUS_VI[o.status]} ({o.seconds:.1f} giây) | "
               f"{SHORT.get(o.doc_kind, o.doc_kind)} | "
-              f"{counts} | đã chạy {time.monotonic() - self.start:.0f} giây", flush=True)
+              f"{counts} | đã chạy {time.monotonic() - self.start:.0f} giây{self._eta()}", flush=True)
 
 
 def cmd_run(args) -> int:
