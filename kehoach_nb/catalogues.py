@@ -22,6 +22,11 @@ def label(group: str, code: str) -> str:
     return _load("labels").get(group, {}).get(code, code)
 
 
+def codes(group: str) -> list[str]:
+    """The codes of a label group in catalogue order."""
+    return list(_load("labels").get(group, {}))
+
+
 def regimes() -> dict:
     return _load("regimes")["regimes"]
 

@@ -113,8 +113,15 @@ GROUPS = {"hieu_truong": "cbql", "pho_hieu_truong": "cbql", "giao_vien": "giao_v
           "phuc_vu": "nhan_vien"}
 
 
+def _in_catalogue_order(df: pd.DataFrame, column: str, group: str) -> pd.DataFrame:
+    """Rows ordered as the code list in labels.yaml, so input row order never matters."""
+    order = {code: i for i, code in enumerate(cat.codes(group))}
+    return df.iloc[sorted(range(len(df)), key=lambda i: (order.get(df[column].iloc[i], len(order)),
+                                                          str(df[column].iloc[i])))]
+
+
 def staff_by_role(staff: pd.DataFrame, year: int, scenario: str) -> pd.DataFrame:
-    rows = parts(rows_for(staff, year, scenario), "role")
+    rows = _in_catalogue_order(parts(rows_for(staff, year, scenario), "role"), "role", "role")
     return rows.set_index("role") if len(rows) else rows
 
 
@@ -170,7 +177,7 @@ def rates(by_role: pd.DataFrame, roles: list[str], columns: list[str],
 
 # --- facilities (F) --------------------------------------------------------
 def rooms_for(rooms: pd.DataFrame, year: int) -> pd.DataFrame:
-    return rooms[rooms["school_year"] == year]
+    return _in_catalogue_order(rooms[rooms["school_year"] == year], "room_type", "room_type")
 
 
 def total_rooms(rooms: pd.DataFrame) -> int:

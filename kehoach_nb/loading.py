@@ -316,7 +316,7 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(df.columns)
         rows = [[_cell_text(v) for v in row] for row in df.to_numpy(dtype=object).tolist()]
-        writer.writerows(sorted(rows))
+        writer.writerows(rows)  # input order kept: it is the order of targets, sections, …
         files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
     for name, data in read_commentary(ds.root, school_id).items():
         files[f"nhan_xet/{school_id}/{name}"] = data

@@ -91,3 +91,14 @@ def test_distribution_rates_partition_the_assessed(counts):
     for c in cats:
         rate = d.rates[c]
         assert rate is None if d.assessed == 0 else Decimal(0) <= rate <= Decimal(100)
+
+
+@given(st.permutations(["hieu_truong", "pho_hieu_truong", "giao_vien", "nhan_vien", "bao_ve"]))
+def test_staff_and_rooms_order_does_not_depend_on_input_order(roles):
+    staff = pd.DataFrame([{"school_id": "A", "school_year": 2023, "scenario": "actual", "role": r,
+                           "count": 1} for r in roles]).astype(object)
+    assert list(ind.staff_by_role(staff, 2023, "actual").index) == [
+        "hieu_truong", "pho_hieu_truong", "giao_vien", "nhan_vien", "bao_ve"]
+    rooms = pd.DataFrame([{"school_id": "A", "school_year": 2023, "room_type": t, "count": 1}
+                          for t in ("thu_vien", "phong_hoc", "kho")]).astype(object)
+    assert list(ind.rooms_for(rooms, 2023)["room_type"]) == ["phong_hoc", "thu_vien", "kho"]
