@@ -74,21 +74,30 @@ class Dataset:
                             for name, df in self.tables.items()}
         return self._groups
 
+    def _shared(self, name: str) -> tuple[pd.DataFrame, list[str], list[tuple]]:
+        """Rows with school_id "*", their key columns and key values (computed once)."""
+        cache = self.__dict__.setdefault("_shared_cache", {})
+        if name not in cache:
+            df = self.tables[name]
+            shared = self._by_school()[name].get(ALL, df.iloc[0:0])
+            keys = [k for k in TABLES[name].keys if k != "school_id" and k in df.columns]
+            cache[name] = (shared, keys, list(map(tuple, shared[keys].astype(str).values)) if keys else [])
+        return cache[name]
+
     def school_tables(self, school_id: str) -> dict[str, pd.DataFrame]:
         """Rows of one school; rows with school_id "*" apply unless the school overrides."""
         out = {}
         groups = self._by_school()
         for name, df in self.tables.items():
-            empty = df.iloc[0:0]
-            own = groups[name].get(school_id, empty)
-            shared = groups[name].get(ALL, empty)
-            if len(shared) and TABLES[name].keys:
-                keys = [k for k in TABLES[name].keys if k != "school_id" and k in df.columns]
-                if keys:
-                    seen = set(map(tuple, own[keys].astype(str).values))
-                    shared = shared[[tuple(r) not in seen for r in shared[keys].astype(str).values]]
-            out[name] = pd.concat([own, shared], ignore_index=True) if len(shared) else own.reset_index(
-                drop=True)
+            own = groups[name].get(school_id, df.iloc[0:0])
+            shared, keys, shared_keys = self._shared(name) if ALL in groups[name] else (None, [], [])
+            if shared is None:
+                out[name] = own.reset_index(drop=True)
+                continue
+            if keys and len(own):
+                seen = set(map(tuple, own[keys].astype(str).values))
+                shared = shared[[k not in seen for k in shared_keys]]
+            out[name] = pd.concat([own, shared], ignore_index=True) if len(own) else shared.reset_index(drop=True)
         return out
 
 
