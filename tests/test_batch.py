@@ -59,9 +59,21 @@ def _report(tmp: Path, school: str) -> Path:
     return tmp / "out" / "mini" / "2024" / school / "ke_hoach_phat_trien_giao_duc.html"
 
 
+TAG = f"KEHOACH_TEST_RUN={os.getpid()}"
+os.environ["KEHOACH_TEST_RUN"] = str(os.getpid())  # inherited by workers and their kernels
+
+
+def _ours(pid: str) -> bool:
+    try:
+        return TAG.encode() in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+
+
 def _kernels() -> set[int]:
+    """Kernels started by this test run (other programs' kernels on the machine are ignored)."""
     out = subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True)
-    return {int(pid) for pid in out.stdout.split()}
+    return {int(pid) for pid in out.stdout.split() if _ours(pid)}
 
 
 def _no_new_kernels(before: set[int], wait: float = 10) -> bool:
