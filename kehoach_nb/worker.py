@@ -140,7 +140,8 @@ def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
     try:
         nb = pm.execute_notebook(str(template_path(task)), str(out_nb), parameters=params,
                                  kernel_name=KERNEL, progress_bar=False, cwd=str(tmp),
-                                 execution_timeout=task.cell_timeout, report_mode=True)
+                                 execution_timeout=task.cell_timeout, report_mode=True,
+                                 shutdown_kernel="immediate")  # the notebook is complete by then
         verdict = check_output(nb)
         if verdict:
             outcome.status, outcome.message = verdict
