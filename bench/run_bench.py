@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -91,8 +92,6 @@ class Phase:
 
 
 def _children_cpu() -> float:
-    import resource
-
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
 
@@ -102,7 +101,7 @@ def _busy_cpu() -> float:
     return t.user + t.nice + t.system + getattr(t, "irq", 0) + getattr(t, "softirq", 0)
 
 
-class measure:
+class Measure:
     """Context manager filling a Phase: wall, CPU of children, foreign CPU, memory."""
 
     def __init__(self, phase: Phase):
@@ -160,7 +159,7 @@ def naive_commands(code: Path, dataset: Path, sid: str, out: Path) -> dict[str, 
 def naive_loop(code: Path, dataset: Path, schools: list[str], out: Path, env: dict) -> Phase:
     out.mkdir(parents=True, exist_ok=True)
     phase = Phase("naive")
-    with measure(phase):
+    with Measure(phase):
         for i, sid in enumerate(schools, 1):
             start = time.monotonic()
             for step, cmd in naive_commands(code, dataset, sid, out).items():
@@ -177,7 +176,7 @@ def kehoach_run(name: str, dataset: Path, out: Path, jobs: int, env: dict, log: 
     cmd = [str(BIN / "kehoach"), "run", "--dataset", str(dataset), "--out", str(out),
            "--jobs", str(jobs)]
     phase = Phase(name)
-    with measure(phase):
+    with Measure(phase):
         rc, _ = run(cmd, env, out.parent, log)
     phase.failures = int(rc != 0)
     return phase
@@ -238,7 +237,8 @@ def naive_text(html: str) -> str:
 
 def first_difference(a: str, b: str, context: int = 60) -> str:
     i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return f"at char {i}: ours …{a[max(0, i - context):i + context]}… vs naive …{b[max(0, i - context):i + context]}…"
+    lo, hi = max(0, i - context), i + context
+    return f"at char {i}: ours …{a[lo:hi]}… vs naive …{b[lo:hi]}…"
 
 
 def compare_reports(schools: list[str], naive_dir: Path, ours_root: Path) -> dict:
@@ -262,8 +262,9 @@ def compare_reports(schools: list[str], naive_dir: Path, ours_root: Path) -> dic
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "os": platform.platform(), "python": platform.python_version()}
+    ram = round(psutil.virtual_memory().total / 2**30, 1)
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": ram, "os": platform.platform(),
+            "python": platform.python_version()}
 
 
 def git(*args: str) -> str:
@@ -283,12 +284,14 @@ def snapshot(rev: str, dest: Path) -> str:
 def code_version(code: Path, commit: str | None) -> dict:
     if commit:
         return {"code_dir": str(code), "commit": commit, "source": "git archive"}
+    if code.resolve() != ROOT:
+        return {"code_dir": str(code), "commit": "unknown", "source": "copy on disk"}
     dirty = git("status", "--porcelain", "--", "kehoach_nb", "notebooks").splitlines()
     return {"code_dir": str(code), "commit": git("rev-parse", "HEAD"), "source": "working tree",
             "uncommitted_changes": dirty}
 
 
-def summarise(n: int, naive_n: int, jobs: int, phases: dict[str, Phase], same: dict) -> dict:
+def summarise(n: int, naive_n: int, phases: dict[str, Phase], same: dict) -> dict:
     naive, full, noop = phases["naive"], phases["full"], phases["noop"]
     naive_per = naive.wall_s / naive_n
     full_per = full.wall_s / n
@@ -328,13 +331,14 @@ def print_report(res: dict) -> None:
           f"(EXTRAPOLATED from {res['naive_n']} schools)")
     print(f"speed ratio naive/kehoach run: {s['speed_ratio']:.2f}× (target ≥ 5×: "
           f"{'met' if s['target_5x_met'] else 'NOT met'})")
-    print(f"no-op re-run: {ph['noop']['wall_s']:.1f} s = {s['noop_percent_of_full']:.2f}% of the full run "
-          f"(target < 2%: {'met' if s['target_noop_2pct_met'] else 'NOT met'})")
+    print(f"no-op re-run: {ph['noop']['wall_s']:.1f} s = {s['noop_percent_of_full']:.2f}% of the "
+          f"full run (target < 2%: {'met' if s['target_noop_2pct_met'] else 'NOT met'})")
     same = s["same_text"]
     print(f"same report text: {same['identical']}/{same['compared']} schools identical")
     for sid, diff in list(same["differences"].items())[:5]:
         print(f"  {sid}: {diff}")
-    print(f"RUSAGE_CHILDREN maxrss (largest single child, whole bench): {res['rusage_children_maxrss_mb']:.0f} MB")
+    print(f"RUSAGE_CHILDREN maxrss (largest single child, whole bench): "
+          f"{res['rusage_children_maxrss_mb']:.0f} MB")
 
 
 def env_for(code: Path) -> dict:
@@ -374,31 +378,34 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def bench(args, code: Path, work: Path, version: dict) -> dict:
-    env = env_for(code)
     dataset = work / f"synth{args.n}"
     tables, config = synth.generate(args.n, args.seed, code / "params" / "demo", [DOC])
     synth.write_tables(dataset, tables, config)
     schools = sorted(r["school_id"] for r in tables["school"].rows)
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     print(f"dataset {dataset} ({args.n} schools); code {code}; work {work}", flush=True)
-    quiet = {"naive": wait_quiet(args.wait_quiet)}
-    phases = {"naive": naive_loop(code, dataset, schools[: args.naive_n], work / "naive", env)}
+    phases, quiet = run_phases(args, code, dataset, schools[: args.naive_n], work)
+    same = compare_reports(schools[: args.naive_n], work / "naive", work / "out")
+    return {"date": started, "machine": machine(), "version": version, "n": args.n,
+            "naive_n": args.naive_n, "jobs": args.jobs, "seed": args.seed, "workdir": str(work),
+            "phases": {k: asdict(v) for k, v in phases.items()},
+            "foreign_cpus_before_phase": quiet,
+            "summary": summarise(args.n, args.naive_n, phases, same),
+            "rusage_children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def run_phases(args, code: Path, dataset: Path, naive_schools: list[str], work: Path):
+    """(a) naive loop, (b) kehoach run into a fresh folder, (c) the same again (no-op)."""
+    env, out, phases, quiet = env_for(code), work / "out", {}, {}
+    quiet["naive"] = wait_quiet(args.wait_quiet)
+    phases["naive"] = naive_loop(code, dataset, naive_schools, work / "naive", env)
     print(f"naive done: {phases['naive'].wall_s:.0f} s", flush=True)
-    out = work / "out"
     quiet["full"] = wait_quiet(args.wait_quiet)
     phases["full"] = kehoach_run("full", dataset, out, args.jobs, env, work / "kehoach_full.log")
     print(f"kehoach run done: {phases['full'].wall_s:.0f} s", flush=True)
     quiet["noop"] = wait_quiet(args.wait_quiet)
     phases["noop"] = kehoach_run("noop", dataset, out, args.jobs, env, work / "kehoach_noop.log")
-    same = compare_reports(schools[: args.naive_n], work / "naive", out)
-    import resource
-
-    return {"date": started, "machine": machine(), "version": version, "n": args.n,
-            "naive_n": args.naive_n, "jobs": args.jobs, "seed": args.seed, "workdir": str(work),
-            "phases": {k: asdict(v) for k, v in phases.items()},
-            "foreign_cpus_before_phase": quiet,
-            "summary": summarise(args.n, args.naive_n, args.jobs, phases, same),
-            "rusage_children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    return phases, quiet
 
 
 if __name__ == "__main__":

@@ -211,8 +211,8 @@ class Sizes:
 
     def total(self, what: str, year: int, scenario: str | None = None, grade: int | None = None) -> int:
         src = self.students if what == "students" else self.classes
-        return sum(v for (y, s, g), v in src.items()
-                   if y == year and (scenario is None or s == scenario) and (grade is None or g == grade))
+        return sum(v for (y, s, g), v in src.items() if y == year
+                   and (scenario is None or s == scenario) and (grade is None or g == grade))
 
     def best_scenario(self, year: int) -> str | None:
         present = {s for (y, s, _) in self.students if y == year}
