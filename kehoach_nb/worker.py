@@ -111,12 +111,24 @@ def stderr_to(path: Path):
             os.close(saved)
 
 
+@contextlib.contextmanager
+def kernel_log(path: Path):
+    """Forked kernels do not inherit this process's stderr; tell them the log file."""
+    from .kernel_fork import KERNEL_LOG
+
+    KERNEL_LOG["path"] = str(path)
+    try:
+        yield
+    finally:
+        KERNEL_LOG["path"] = ""
+
+
 def render_school(task: Task) -> tuple[Outcome, dict[str, bytes]]:
     """Execute, check and export one report; never raises. Artefacts: name -> bytes."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kehoach-") as tmp:
         log = Path(tmp) / "kernel.log"
-        with stderr_to(log):
+        with stderr_to(log), kernel_log(log):
             outcome, files = _render(task, Path(tmp))
         if outcome.status not in ("ok", "skipped") and log.stat().st_size:
             files[f"{task.doc_kind}.kernel.log"] = log.read_bytes()
@@ -126,6 +138,8 @@ def render_school(task: Task) -> tuple[Outcome, dict[str, bytes]]:
 
 def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
     import papermill as pm
+
+    from .kernel_fork import ForkedKernelManager
 
     out_nb = tmp / "executed.ipynb"
     data = tmp / task.dataset
@@ -141,7 +155,8 @@ def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
         nb = pm.execute_notebook(str(template_path(task)), str(out_nb), parameters=params,
                                  kernel_name=KERNEL, progress_bar=False, cwd=str(tmp),
                                  execution_timeout=task.cell_timeout, report_mode=True,
-                                 shutdown_kernel="immediate")  # the notebook is complete by then
+                                 shutdown_kernel="immediate",  # the notebook is complete by then
+                                 kernel_manager_class=ForkedKernelManager)
         verdict = check_output(nb)
         if verdict:
             outcome.status, outcome.message = verdict

@@ -72,7 +72,7 @@ def _ours(pid: str) -> bool:
 
 def _kernels() -> set[int]:
     """Kernels started by this test run (other programs' kernels on the machine are ignored)."""
-    out = subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True)
+    out = subprocess.run(["pgrep", "-f", "ipykernel_launcher|kehoach_nb.kernel_fork"], capture_output=True, text=True)
     return {int(pid) for pid in out.stdout.split() if _ours(pid)}
 
 
