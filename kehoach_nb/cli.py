@@ -5,19 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 from .batch import RunOptions, run_dataset
 from .errors import DataError, KehoachError
 from .loading import load_dataset
+from .progress import FINE, Progress
+from .progress import SHORT_DOC as SHORT
 from .worker import STATUS_VI
-
-FINE = ("ok", "skipped")
-SHORT = {"ke_hoach_phat_trien_giao_duc": "KH phát triển GD", "ke_hoach_cai_tien_chat_luong": "KH cải tiến CL",
-         "ke_hoach_xay_dung_truong_chuan": "KH trường chuẩn",
-         "ke_hoach_giai_phap_nang_cao_chat_luong": "KH giải pháp"}
-
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kehoach", description="Sinh kế hoạch của nhà trường từ số liệu.")
@@ -88,32 +83,6 @@ def cmd_check(args) -> int:
     return 0 if not ds.problems and not errors else 1
 
 
-class Progress:
-    """One line per finished school with counts by status and the time left."""
-
-    def __init__(self):
-        self.start, self.done, self.counts, self.total = time.monotonic(), 0, {}, 0
-
-    def planned(self, total: int) -> None:
-        self.total = total
-
-    def _eta(self) -> str:
-        run = self.done - self.counts.get("skipped", 0) - self.counts.get("invalid_input", 0)
-        left = self.total - self.done
-        if not self.total or run <= 0 or left <= 0:
-            return ""
-        return f" | xong {self.done}/{self.total}, ước tính {((time.monotonic() - self.start) / run) * left:.0f} giây nữa"
-
-    def __call__(self, o) -> None:
-        self.done += 1
-        self.counts[o.status] = self.counts.get(o.status, 0) + 1
-        mark = "✓" if o.status in FINE else "✗"
-        counts = ", ".join(f"{STATUS_VI[s]}: {n}" for s, n in self.counts.items())
-        print(f"[{self.done}] {mark} {o.school_id} — {STATUS_VI[o.status]} ({o.seconds:.1f} giây) | "
-              f"{SHORT.get(o.doc_kind, o.doc_kind)} | "
-              f"{counts} | đã chạy {time.monotonic() - self.start:.0f} giây{self._eta()}", flush=True)
-
-
 def cmd_run(args) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     if not set(formats) <= {"html", "pdf"} or "html" not in formats:
@@ -122,7 +91,11 @@ def cmd_run(args) -> int:
     opts = RunOptions(formats, max(1, args.jobs), tuple(args.schools or ()) or None,
                       tuple(args.docs or ()) or None, args.force, args.fail_fast, args.timeout,
                       args.executor, args.scheduler, block_stale=args.block_stale)
-    ds, outcomes = run_dataset(args.dataset, Path(args.out), opts, Progress())
+    progress = Progress()
+    try:
+        ds, outcomes = run_dataset(args.dataset, Path(args.out), opts, progress)
+    finally:
+        progress.close()
     failed = [o for o in outcomes if o.status not in FINE]
     skipped = sum(o.status == "skipped" for o in outcomes)
     where = Path(args.out) / ds.root.resolve().name

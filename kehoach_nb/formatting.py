@@ -111,6 +111,18 @@ def fmt_date_header(d: dt.date, place: str) -> str:
     return f"{place}, ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
+def fmt_duration(seconds: float) -> str:
+    """Elapsed or remaining time: "3,4 giây", "45 giây", "1 phút 05 giây", "2 giờ 07 phút"."""
+    if seconds < 10:
+        return f"{fmt_dec(Decimal(str(round(seconds, 1))), 1)} giây"
+    s = int(Decimal(str(seconds)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if s < 60:
+        return f"{s} giây"
+    if s < 3600:
+        return f"{s // 60} phút {s % 60:02d} giây"
+    return f"{s // 3600} giờ {s % 3600 // 60:02d} phút"
+
+
 def parse_vi_number(text: str) -> Decimal:
     """Parse "1.095", "3.727,5", "79,23%", "-5" into Decimal; ValueError otherwise."""
     s = text.strip().replace("\u00a0", "").replace(" ", "")

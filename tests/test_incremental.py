@@ -12,8 +12,8 @@ pytestmark = pytest.mark.integration
 
 
 def _statuses(stdout: str) -> dict[str, str]:
-    """School -> status from the progress lines "[n] ✓ TH01 — thành công (5.1 giây) | …"."""
-    lines = (re.match(r"^\[\d+\] \S (\S+) — (.+?) \([\d.]+ giây\)", x) for x in stdout.splitlines())
+    """School -> status from the progress lines "[n] ✓ TH01 — thành công (5,1 giây) | …"."""
+    lines = (re.match(r"^\[\d+\] \S (\S+) — (.+?) \([^)]*giây\)", x) for x in stdout.splitlines())
     return {m.group(1): m.group(2) for m in lines if m}
 
 

@@ -1,0 +1,102 @@
+"""Batch progress: a live bar on a terminal, one line per report in a log.
+
+On a terminal the bar is redrawn in place every second (counts by status,
+done/total, elapsed and estimated time left) and failed reports are printed
+above it. When the output is a file or a pipe, every finished report gets
+its own line with the same counts, so logs stay readable.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+
+from .formatting import fmt_duration
+from .worker import STATUS_VI
+
+FINE = ("ok", "skipped")
+SHORT_DOC = {"ke_hoach_phat_trien_giao_duc": "KH phát triển GD",
+             "ke_hoach_cai_tien_chat_luong": "KH cải tiến CL",
+             "ke_hoach_xay_dung_truong_chuan": "KH trường chuẩn",
+             "ke_hoach_giai_phap_nang_cao_chat_luong": "KH giải pháp"}
+SHORT_STATUS = {"ok": "xong", "skipped": "bỏ qua", "invalid_input": "dữ liệu lỗi",
+                "cell_error": "lỗi ô", "timeout": "quá giờ", "kernel_died": "kernel dừng",
+                "incomplete": "chưa hết", "invalid_output": "kết quả sai", "export_error": "lỗi PDF"}
+WIDTH = 24  # cells of the bar itself
+
+
+def bar(done: int, total: int, width: int = WIDTH) -> str:
+    """"▕██████░░░░▏" filled in proportion to done/total (eighths of a cell)."""
+    eighths = (done * width * 8 // total) if total else 0
+    full, part = divmod(min(eighths, width * 8), 8)
+    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
+    return "▕" + "█" * full + partial + "░" * (width - full - len(partial)) + "▏"
+
+
+class Progress:
+    """Called once per finished report (batch.run_dataset's on_done)."""
+
+    def __init__(self, stream=None, live: bool | None = None, tick: float = 1.0):
+        self.stream = stream or sys.stdout
+        self.live = self.stream.isatty() if live is None else live
+        self.start, self.done, self.total, self.counts = time.monotonic(), 0, 0, {}
+        self._lock, self._stop = threading.Lock(), threading.Event()
+        self._ticker = threading.Thread(target=self._tick, args=(tick,), daemon=True)
+        if self.live:
+            self._ticker.start()
+
+    def planned(self, total: int) -> None:
+        self.total = total
+
+    def status_line(self) -> str:
+        counts = " · ".join(f"{SHORT_STATUS[s]} {n}" for s, n in self.counts.items())
+        pct = f" ({self.done * 100 // self.total}%)" if self.total else ""
+        elapsed = time.monotonic() - self.start
+        line = f"{self.done}/{self.total}{pct}" + (f" · {counts}" if counts else "")
+        line += f" · đã chạy {fmt_duration(elapsed)}"
+        left = self.seconds_left(elapsed)
+        return line + (f", còn khoảng {fmt_duration(left)}" if left is not None else "")
+
+    def seconds_left(self, elapsed: float) -> float | None:
+        """Time per executed report so far × reports left; skipped ones cost nothing."""
+        run = self.done - self.counts.get("skipped", 0) - self.counts.get("invalid_input", 0)
+        left = self.total - self.done
+        return elapsed / run * left if run > 0 and left > 0 else None
+
+    def __call__(self, o) -> None:
+        with self._lock:
+            self.done += 1
+            self.counts[o.status] = self.counts.get(o.status, 0) + 1
+            mark = "✓" if o.status in FINE else "✗"
+            line = (f"[{self.done}] {mark} {o.school_id} — {STATUS_VI[o.status]} "
+                    f"({fmt_duration(o.seconds)}) | {SHORT_DOC.get(o.doc_kind, o.doc_kind)}")
+            if not self.live:
+                self.stream.write(f"{line} | {self.status_line()}\n")
+            elif o.status not in FINE:
+                self.stream.write(f"\r\033[K{line}\n")
+            self._draw()
+
+    def _draw(self) -> None:
+        if self.live:
+            columns = shutil.get_terminal_size((100, 20)).columns
+            text = f"{bar(self.done, self.total)} {self.status_line()}"
+            self.stream.write("\r\033[K" + text[:columns - 1])
+        self.stream.flush()
+
+    def _tick(self, every: float) -> None:
+        while not self._stop.wait(every):
+            with self._lock:
+                self._draw()
+
+    def close(self) -> None:
+        """Stop redrawing; leave the final bar on its own line."""
+        self._stop.set()
+        if self._ticker.is_alive():
+            self._ticker.join()
+        if self.live:
+            with self._lock:
+                self._draw()
+                self.stream.write("\n")
+                self.stream.flush()
