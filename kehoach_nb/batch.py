@@ -204,5 +204,5 @@ def run_dataset(dataset: str, out_root: Path, opts: RunOptions,
     archive.append_ledger(out_root / ds.root.resolve().name / "so_cai_chay.jsonl", records)
     from .index_page import write_index
 
-    write_index(ds, out_root)
+    write_index(ds, out_root, changed=any(o.status != "skipped" for o in outcomes))
     return ds, outcomes

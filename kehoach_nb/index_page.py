@@ -17,9 +17,8 @@ CSS = ("body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;}
        "td.num{text-align:right}.ok{color:#064}.loi{color:#a00}")
 
 
-def _figures(ds: Dataset, school_id: str, year: int) -> tuple[str, str]:
-    enr = ds.school_tables(school_id)["enrollment_by_grade"]
-    level = ds.tables["school"].set_index("school_id").loc[school_id, "school_level"]
+def _figures(ds: Dataset, school_id: str, year: int, level: str) -> tuple[str, str]:
+    enr = ds.tables["enrollment_by_grade"].iloc[ds.school_rows("enrollment_by_grade", school_id)]
     scen = ind.best_scenario(enr, year, ("plan", "estimate", "actual"))
     sc = ind.scale(enr, year, scen, level) if scen else None
     return (fm.fmt_int(sc.classes), fm.fmt_int(sc.students)) if sc else ("—", "—")
@@ -35,12 +34,13 @@ def _audit_text(audit: list[int] | None) -> str:
 
 def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
     names = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["name"]))
+    levels = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["school_level"]))
     rows = []
     for o in sorted(outcomes, key=lambda o: o.school_id):
         ok = o.status in ("ok", "skipped", "export_error")
         links = " ".join(f'<a href="{html.escape(o.school_id)}/{html.escape(f)}">{ext.upper()}</a>'
                          for ext, f in sorted(o.files.items()) if ext in ("html", "pdf"))
-        classes, pupils = _figures(ds, o.school_id, year) if o.school_id in names else ("—", "—")
+        classes, pupils = _figures(ds, o.school_id, year, levels[o.school_id]) if o.school_id in names else ("—", "—")
         rows.append(f"<tr><td>{html.escape(o.school_id)}</td><td>{html.escape(names.get(o.school_id, ''))}</td>"
                     f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(STATUS_VI[o.status])}</td>"
                     f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td>"
@@ -56,20 +56,25 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
 
 
 def latest_outcomes(ledger: Path) -> list[Outcome]:
-    """The last recorded outcome of every school and document in a run ledger."""
+    """The last render of every school and document in a run ledger ("skipped" only
+    when nothing else is recorded: the report on disk is the one its last render made)."""
     latest: dict[tuple[str, str], Outcome] = {}
     for line in ledger.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         key = (rec["school_id"], rec["doc_kind"])
         earlier = latest.get(key)
+        if rec["status"] == "skipped" and earlier:
+            continue
         latest[key] = Outcome(rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
                               rec.get("seconds", 0.0), rec.get("files") or {},
                               audit=rec.get("audit") or (earlier.audit if earlier else None))
     return list(latest.values())
 
 
-def write_index(ds: Dataset, out_root: Path) -> None:
-    """One index.html per school year, from the ledger (so earlier runs still show)."""
+def write_index(ds: Dataset, out_root: Path, changed: bool = True) -> None:
+    """One index.html per school year, from the ledger (so earlier runs still show).
+
+    When the run changed nothing (every report skipped), existing pages are kept."""
     base = out_root / ds.root.resolve().name
     by_year: dict[int, list[Outcome]] = {}
     known = set(ds.school_ids())
@@ -79,4 +84,6 @@ def write_index(ds: Dataset, out_root: Path) -> None:
         by_year.setdefault(document_year(ds, o.school_id, o.doc_kind), []).append(o)
     for year, group in by_year.items():
         path = base / str(year) / "index.html"
+        if not changed and path.is_file():
+            continue
         atomic_write(path, render_index(ds, year, group).encode("utf-8"))

@@ -15,8 +15,10 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # imported where used: nbformat costs ~1,5 s, and `run` may start nothing
+    import nbformat
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KERNEL = "kehoach"
@@ -137,6 +139,7 @@ def render_school(task: Task) -> tuple[Outcome, dict[str, bytes]]:
 
 
 def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
+    import nbformat
     import papermill as pm
 
     from .kernel_fork import ForkedKernelManager
@@ -203,6 +206,8 @@ def split_commentary(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _commentary_cell(section: dict) -> nbformat.NotebookNode:
+    import nbformat
+
     info = {k: section[k] for k in ("section", "store_digest", "draft", "stale", "html", "values")}
     info["rendered"] = section["markdown"]
     return nbformat.v4.new_markdown_cell(section["markdown"], metadata={"tags": ["commentary"],
@@ -210,6 +215,8 @@ def _commentary_cell(section: dict) -> nbformat.NotebookNode:
 
 
 def _continuation(cell, html: str) -> nbformat.NotebookNode:
+    import nbformat
+
     new = nbformat.v4.new_code_cell(f"# (tiếp theo) {cell.source}", execution_count=cell.execution_count,
                                     metadata={"tags": ["continuation"]})
     new.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
@@ -217,6 +224,8 @@ def _continuation(cell, html: str) -> nbformat.NotebookNode:
 
 
 def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
+    import nbformat
+
     from . import archive, export
     from .errors import GlyphError
     from .preflight import check_glyphs

@@ -95,6 +95,22 @@ def test_html_numbers_are_computed_from_data(run):
     assert '<td class="num">-55</td>' in text and '<td class="num">-1</td>' in text
 
 
+def test_index_lists_every_school_with_status_links_and_figures(run):
+    work, _ = run
+    page = work / "outputs" / "mini" / "2024" / "index.html"
+    doc = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page.read_bytes())
+    rows = {r.find("td").text: [td for td in r.findall("td")] for r in doc.iter("tr") if r.find("td") is not None}
+    assert set(rows) == {"TH01", "TH02", "TH03", "THCS01"}
+    status = {sid: cells[2].text for sid, cells in rows.items()}
+    assert status == {"TH01": "thành công", "THCS01": "thành công", "TH02": "dữ liệu không hợp lệ",
+                      "TH03": "kết quả không hợp lệ"}
+    assert [rows["TH01"][3].text, rows["TH01"][4].text] == ["19", "605"]  # the 2024 plan, as in the report
+    links = [a.get("href") for a in rows["TH01"][6].iter("a")]
+    assert links == ["TH01/ke_hoach_phat_trien_giao_duc.html", "TH01/ke_hoach_phat_trien_giao_duc.pdf"]
+    assert all((page.parent / href).is_file() for href in links)
+    assert not list(rows["TH02"][6].iter("a"))
+
+
 def _pdftotext(pdf: Path, page: int) -> str:
     out = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
                          capture_output=True, text=True, check=True).stdout

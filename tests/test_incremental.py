@@ -22,8 +22,11 @@ def test_noop_rerun_and_single_school_edit(tmp_path):
     args = ("run", "--dataset", "mini", "--out", "outputs", "--formats", "html")
     first = _kehoach(*args, cwd=tmp_path)
     assert _statuses(first.stdout) == {"TH01": "thành công", "THCS01": "thành công"}, first.stdout
+    index = tmp_path / "outputs/mini/2024/index.html"
+    page = index.read_bytes()
     again = _kehoach(*args, cwd=tmp_path)
     assert again.returncode == 0
+    assert index.read_bytes() == page and "thành công" in page.decode()  # the reports did not change
     assert _statuses(again.stdout) == {"TH01": "bỏ qua (không thay đổi)",
                                        "THCS01": "bỏ qua (không thay đổi)"}
     path = tmp_path / "mini" / "enrollment_by_grade.csv"
