@@ -24,12 +24,11 @@ from .audit_base import (
     table_rows,
 )
 from .audit_output import render_findings_html, write_findings
-from .cells import CellError, parse_cell
-from .loading import read_raw_tables
+from .loading import paused_gc, read_raw_tables, spreadsheet_index
 from .schema import TABLES
 
-__all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school", "audit_dataset",
-           "render_findings_html", "write_findings"]
+__all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school", "audit_rows",
+           "audit_dataset", "render_findings_html", "write_findings"]
 
 
 AUDITED = ("school", "document_meta", "legal_basis", "enrollment_by_grade", "staff_aggregate",
@@ -56,7 +55,7 @@ def school_context(tables: Mapping[str, Rows], school_id: str,
         meta["issue_date"] if meta else None)
 
 
-def _run_rules(t: dict[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> list[Finding]:
+def _run_rules(t: Mapping[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> list[Finding]:
     enr, staff, res = t["enrollment_by_grade"], t["staff_aggregate"], t["assessment_result"]
     outcomes, goals = t["completion_outcome"], t["target"]
     return [
@@ -91,24 +90,18 @@ def audit_school(tables: Mapping[str, pd.DataFrame], school_id: str,
 
     The plan year is the school_year of the school's document_meta row (the one for
     `plan_year` when there are several)."""
+    return audit_rows({name: table_rows(tables, name) for name in AUDITED}, school_id, config, plan_year)
+
+
+def audit_rows(t: Mapping[str, Rows], school_id: str, config: AuditConfig | None = None,
+               plan_year: int | None = None) -> list[Finding]:
+    """`audit_school` on the row lists of `table_rows` (one list for each AUDITED table)."""
     cfg = config or AuditConfig()
-    t = {name: table_rows(tables, name) for name in AUDITED}
     ctx = school_context(t, school_id, plan_year)
     return sort_findings(_run_rules(t, ctx, cfg))
 
 
 # --- whole dataset with spreadsheet row numbers --------------------------------------
-def _raw_key(name: str, values: Mapping[str, str]) -> tuple[str, ...] | None:
-    table, key = TABLES[name], []
-    for k in table.keys:
-        try:
-            v = parse_cell(table.column(k), values.get(k, ""))
-        except CellError:
-            return None
-        key.append("" if v is None else str(v))
-    return tuple(key)
-
-
 def spreadsheet_rows(root: str | Path) -> dict[tuple[str, tuple[str, ...]], list[int]]:
     """(table, key values) -> row numbers in the CSV file or XLSX sheet (header = row 1)."""
     shown = Path(root)
@@ -116,16 +109,7 @@ def spreadsheet_rows(root: str | Path) -> dict[tuple[str, tuple[str, ...]], list
         raws, _ = read_raw_tables(shown.resolve(), shown)
     except (OSError, ValueError):
         return {}
-    index: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-    for name, raw in raws.items():
-        if name not in TABLES or not TABLES[name].keys:
-            continue
-        for number, cells in enumerate(raw.rows, start=2):
-            if any(c.strip() for c in cells):
-                key = _raw_key(name, dict(zip(raw.header, cells)))
-                if key is not None:
-                    index.setdefault((name, key), []).append(number)
-    return index
+    return spreadsheet_index(raws)
 
 
 def _numbers(table: str, keys: list[dict[str, str]], index: Mapping) -> list[int]:
@@ -140,12 +124,18 @@ def with_row_numbers(f: Finding, index: Mapping) -> Finding:
                    compared_rows=_numbers(f.table, f.compared_keys, index))
 
 
+@paused_gc()  # row dicts of every table stay alive: see loading.paused_gc
 def audit_dataset(ds, config: AuditConfig | None = None) -> list[Finding]:
-    """Findings for every school of a loaded `Dataset`, with spreadsheet row numbers."""
-    index = spreadsheet_rows(ds.root)
+    """Findings for every school of a loaded `Dataset`, with spreadsheet row numbers.
+
+    Each table becomes row dicts once; a school's rows are picked by position
+    (`Dataset.school_rows`), as `Dataset.school_tables` would give them."""
+    index = ds.row_index if getattr(ds, "row_index", None) is not None else spreadsheet_rows(ds.root)
     year = ds.config.school_year if ds.config else None
+    rows = {name: table_rows(ds.tables, name) for name in AUDITED}
     out = []
     for school_id in ds.school_ids():
-        found = audit_school(ds.school_tables(school_id), school_id, config, plan_year=year)
-        out += [with_row_numbers(f, index) for f in found]
+        t = {name: [rows[name][i] for i in ds.school_rows(name, school_id)] if rows[name] else []
+             for name in AUDITED}
+        out += [with_row_numbers(f, index) for f in audit_rows(t, school_id, config, year)]
     return out

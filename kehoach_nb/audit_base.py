@@ -125,17 +125,22 @@ class SchoolContext:
 
 
 # --- values and frames --------------------------------------------------------
+NA, NAT = pd.NA, pd.NaT  # looked up once: the rules test millions of cells
+
+
 def missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is NA or v is NAT
 
 
 def num(v: object) -> int | None:
     """An integer cell, None when empty."""
+    if type(v) is int:  # the usual case, as table_rows gives it
+        return v
     return None if missing(v) else int(v)
 
 
 def _clean(kind: str, v: object) -> object:
-    if missing(v):
+    if v is None or missing(v):
         return None
     if kind == "int" or (kind == "grade" and v != TOTAL):
         return int(v)
@@ -144,30 +149,41 @@ def _clean(kind: str, v: object) -> object:
     return v
 
 
+PLAIN = {"int": int, "grade": int, "dec": Decimal, "percent": Decimal, "bool": bool, "date": dt.date}
+
+
+def _clean_column(kind: str, values: list) -> list:
+    """_clean of every value; a value of the kind's plain type is already clean."""
+    plain = PLAIN.get(kind, str)
+    return [v if type(v) is plain else _clean(kind, v) for v in values]
+
+
 def table_rows(tables: Mapping[str, pd.DataFrame], name: str) -> Rows:
     """A table as row dicts with every schema column; empty cells None, integers int."""
     cols = TABLES[name].columns
     df = tables.get(name)
     if df is None or df.empty:
         return []
-    data = {c.name: (df[c.name].tolist() if c.name in df.columns else [None] * len(df)) for c in cols}
-    return [{c.name: _clean(c.kind, data[c.name][i]) for c in cols} for i in range(len(df))]
-
-
-def as_frame(rows: Rows, name: str) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=[c.name for c in TABLES[name].columns], dtype=object)
+    data = [_clean_column(c.kind, df[c.name].tolist()) if c.name in df.columns else [None] * len(df)
+            for c in cols]
+    names = [c.name for c in cols]
+    return [dict(zip(names, values)) for values in zip(*data)]
 
 
 def groups(rows: Rows, cols: list[str]) -> Iterator[tuple[tuple, Rows]]:
     """Rows by the values of `cols` (None is a value), in order of appearance."""
     out: dict[tuple, Rows] = {}
-    for r in rows:
-        out.setdefault(tuple(r[c] for c in cols), []).append(r)
+    keys = zip(*[[r[c] for r in rows] for c in cols]) if cols else [()] * len(rows)
+    for key, r in zip(keys, rows):
+        out.setdefault(key, []).append(r)
     yield from out.items()
 
 
 def select(rows: Rows, **where: object) -> Rows:
-    return [r for r in rows if all(r[k] == v for k, v in where.items())]
+    out = list(rows)
+    for k, v in where.items():
+        out = [r for r in out if r[k] == v]
+    return out
 
 
 def best_scenario(rows: Rows, year: int) -> str | None:

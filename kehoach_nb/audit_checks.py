@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from . import catalogues as cat
-from . import indicators as ind
 from .audit_base import (
-    CANH_BAO, LOI, LUU_Y, TOTAL, AuditConfig, Finding, Rows, SchoolContext, as_frame, best_scenario,
+    CANH_BAO, LOI, LUU_Y, TOTAL, AuditConfig, Finding, Rows, SchoolContext, best_scenario,
     describe, dimension_text, finding, groups, missing, num, select, total,
 )
 from .formatting import fmt_date, fmt_int, fmt_school_year
@@ -99,12 +98,11 @@ def regime_categories(res: Rows, ctx: SchoolContext) -> list[Finding]:
     if ctx.level is None or not res:
         return []
     out = []
-    filled = ind.with_regime(as_frame(res, "assessment_result"), ctx.level)
-    for row, regime in zip(res, filled["regime"]):
-        named, row = row["regime"], {**row, "regime": None if missing(regime) else regime}
-        regime, category = row["regime"], row["category"]
+    for row in res:
+        regime, category = _regime(row, ctx.level), row["category"]
         if category == TOTAL or missing(regime):
             continue
+        named, row = row["regime"], {**row, "regime": regime}
         allowed = cat.categories(regime, row["dimension"])
         label = cat.regimes().get(regime, {}).get("label", regime)
         if not allowed:
@@ -121,6 +119,14 @@ def regime_categories(res: Rows, ctx: SchoolContext) -> list[Finding]:
         elif not missing(named):
             out += _regime_in_force(row, ctx)
     return out
+
+
+def _regime(row: Mapping, level: str) -> str | None:
+    """The regime a result row names, else the one in force (as indicators.with_regime)."""
+    if not missing(row["regime"]):
+        return row["regime"]
+    return cat.regime_in_force(level, row["grade"] if isinstance(row["grade"], int) else None,
+                               row["school_year"])
 
 
 def _regime_in_force(row: Mapping, ctx: SchoolContext) -> list[Finding]:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 import yaml
 
@@ -29,12 +29,14 @@ def legal_catalogue() -> dict:
     return yaml.safe_load((HERE / "legal_documents.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=4096)  # the same laws are cited by every school
 def normalise_number(number: str) -> str:
     """"59/2012/TT - BGD&ĐT" -> "59/2012/TT-BGDĐT"."""
     text = unicodedata.normalize("NFC", number)
     return re.sub(r"\s+", "", text).replace("&", "").upper()
 
 
+@lru_cache(maxsize=4096)
 def number_type_category(number: str) -> tuple[str, str] | None:
     """(type code, doc_category) of the first type code in a number: "12/CT-UBND" -> chi_thi."""
     types = {k.upper(): v.get("category") for k, v in legal_catalogue()["document_types"].items()}

@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 
 from .archive import atomic_write
@@ -68,6 +68,11 @@ def _csv_row(f: Finding) -> dict[str, str]:
     return row
 
 
+def _json_row(f: Finding) -> dict:
+    """asdict(f) without its deep copy (the JSON text is the same)."""
+    return {k.name: getattr(f, k.name) for k in fields(f)}
+
+
 def write_findings(findings: list[Finding], csv_path: str | Path, json_path: str | Path) -> None:
     """The findings as CSV (one line each, UTF-8 with BOM for Excel) and JSON, atomically."""
     buf = io.StringIO(newline="")
@@ -75,5 +80,5 @@ def write_findings(findings: list[Finding], csv_path: str | Path, json_path: str
     writer.writeheader()
     writer.writerows(_csv_row(f) for f in findings)
     atomic_write(Path(csv_path), buf.getvalue().encode("utf-8-sig"))  # BOM: Excel reads UTF-8
-    data = json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=1)
+    data = json.dumps([_json_row(f) for f in findings], ensure_ascii=False, indent=1)
     atomic_write(Path(json_path), (data + "\n").encode("utf-8"))

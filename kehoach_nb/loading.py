@@ -7,9 +7,12 @@ parsed explicitly (cells.py); every problem becomes a Vietnamese `Problem`.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .cells import CellError, clean_text, parse_cell
 from .errors import DataError, Problem
-from .schema import DOC_KINDS, SCHOOL_ID_PATTERN, TABLES, Table
+from .schema import DOC_KINDS, SCHOOL_ID_PATTERN, TABLES, Column, Table
 
 MAX_YAML_BYTES = 64_000
 ALL = "*"
@@ -59,6 +62,7 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     problems: list[Problem] = field(default_factory=list)
     row_digests: dict[str, str] = field(default_factory=dict)
+    row_index: dict | None = field(default=None, repr=False, compare=False)  # spreadsheet_index
 
     def school_ids(self) -> list[str]:
         df = self.tables.get("school")
@@ -67,38 +71,34 @@ class Dataset:
     def problems_for(self, school_id: str) -> list[Problem]:
         return [p for p in self.problems if p.school_id in (school_id, ALL)]
 
-    def _by_school(self) -> dict[str, dict[str, pd.DataFrame]]:
-        """Each table split by school_id once (a batch asks for every school)."""
-        if getattr(self, "_groups", None) is None:
-            self._groups = {name: dict(tuple(df.groupby("school_id", sort=False))) if len(df) else {}
-                            for name, df in self.tables.items()}
-        return self._groups
-
-    def _shared(self, name: str) -> tuple[pd.DataFrame, list[str], list[tuple]]:
-        """Rows with school_id "*", their key columns and key values (computed once)."""
-        cache = self.__dict__.setdefault("_shared_cache", {})
+    def _positions(self, name: str) -> tuple[dict[str, list[int]], list[int], list[tuple]]:
+        """Row positions of a table by school, those of the "*" rows and, when there are
+        "*" rows, every row's key values as text (computed once per table)."""
+        cache = self.__dict__.setdefault("_position_cache", {})
         if name not in cache:
-            df = self.tables[name]
-            shared = self._by_school()[name].get(ALL, df.iloc[0:0])
-            keys = [k for k in TABLES[name].keys if k != "school_id" and k in df.columns]
-            cache[name] = (shared, keys, list(map(tuple, shared[keys].astype(str).values)) if keys else [])
+            df = self.tables.get(name)
+            by_school: dict[str, list[int]] = {}
+            for i, sid in enumerate(df["school_id"].tolist() if df is not None and len(df) else []):
+                by_school.setdefault(sid, []).append(i)
+            shared = by_school.pop(ALL, [])
+            keys = [k for k in TABLES[name].keys if k != "school_id" and k in df.columns] if shared else []
+            cache[name] = (by_school, shared, list(map(tuple, df[keys].astype(str).values)) if keys else [])
         return cache[name]
+
+    def school_rows(self, name: str, school_id: str) -> list[int]:
+        """Positions in table `name` of one school's rows: its own rows, then the rows with
+        school_id "*" whose key values it does not override."""
+        by_school, shared, key_text = self._positions(name)
+        own = by_school.get(school_id, [])
+        if key_text and own:
+            seen = {key_text[i] for i in own}
+            shared = [i for i in shared if key_text[i] not in seen]
+        return own + shared
 
     def school_tables(self, school_id: str) -> dict[str, pd.DataFrame]:
         """Rows of one school; rows with school_id "*" apply unless the school overrides."""
-        out = {}
-        groups = self._by_school()
-        for name, df in self.tables.items():
-            own = groups[name].get(school_id, df.iloc[0:0])
-            shared, keys, shared_keys = self._shared(name) if ALL in groups[name] else (None, [], [])
-            if shared is None:
-                out[name] = own.reset_index(drop=True)
-                continue
-            if keys and len(own):
-                seen = set(map(tuple, own[keys].astype(str).values))
-                shared = shared[[k not in seen for k in shared_keys]]
-            out[name] = pd.concat([own, shared], ignore_index=True) if len(own) else shared.reset_index(drop=True)
-        return out
+        return {name: df.iloc[self.school_rows(name, school_id)].reset_index(drop=True)
+                for name, df in self.tables.items()}
 
 
 def _read_csv(path: Path, shown: str) -> RawTable:
@@ -199,7 +199,10 @@ def read_raw_tables(root: Path, shown: Path) -> tuple[dict[str, RawTable], list[
 
 
 def parse_table(table: Table, raw: RawTable, known: set[str] | None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed DataFrame of one table; rows with problems are dropped and reported."""
+    """Typed DataFrame of one table; rows with problems are dropped and reported.
+
+    Works column by column (each distinct text of a column is parsed once); only the rows
+    with a problem are then looked at one by one."""
     problems = []
     unknown = [h for h in raw.header if h and table.column(h) is None]
     for h in unknown:
@@ -210,58 +213,142 @@ def parse_table(table: Table, raw: RawTable, known: set[str] | None) -> tuple[pd
         problems.append(Problem(raw.source, "thiếu cột bắt buộc", row=1, column=name, school_id=ALL))
     if missing:
         return pd.DataFrame(columns=[c.name for c in table.columns]), problems
-    records, row_numbers = [], []
-    for i, cells in enumerate(raw.rows, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        record, row_problems = _parse_row(table, raw, cells, i, known)
-        problems += row_problems
-        if not row_problems:
-            records.append(record)
-            row_numbers.append(i)
-    df = pd.DataFrame.from_records(records, columns=[c.name for c in table.columns])
+    numbers = [i for i, cells in enumerate(raw.rows, start=2) if "".join(cells).strip()]  # not empty
+    rows = [raw.rows[i - 2] for i in numbers]
+    columns, blank = _columns(raw.header, rows), ("",) * len(rows)
+    texts = {c.name: columns.get(c.name, blank) for c in table.columns}
+    parsed = {c.name: _parse_column(c, texts[c.name]) for c in table.columns}
+    sids = columns.get("school_id", blank)
+    status = _owners(table, known, set(sids))
+    wrong = {text for text, (_, what) in status.items() if what}
+    bad = {j for j, text in enumerate(sids) if text in wrong} if wrong else set()
+    for name, (_, errors) in parsed.items():
+        if errors:
+            bad.update(j for j, text in enumerate(texts[name]) if text in errors)
+    for j in sorted(bad):  # in row order; in a row: the school id, then columns in order
+        problems += _row_problems(table, raw.source, numbers[j], status[sids[j]],
+                                  {name: (texts[name][j], parsed[name][1]) for name in texts})
+    good = [j for j in range(len(rows)) if j not in bad] if bad else range(len(rows))
+    values = [[parsed[c.name][0][j] for j in good] if bad else parsed[c.name][0] for c in table.columns]
+    df = pd.DataFrame.from_records(list(zip(*values)), columns=[c.name for c in table.columns])
     df = df.astype(object).where(df.notna(), None)
-    return df, problems + _duplicates(table, raw, df, row_numbers)
+    return df, problems + _duplicates(table, raw, df, [numbers[j] for j in good])
 
 
-def _parse_row(table, raw, cells, row_no, known):
-    record, problems = {}, []
-    values = dict(zip(raw.header, cells + [""] * (len(raw.header) - len(cells))))
-    sid = clean_text(values.get("school_id", ""))
-    sid_ok = bool(re.fullmatch(SCHOOL_ID_PATTERN, sid)) or (sid == ALL and table.allow_all_schools)
-    owner = sid if sid_ok else None
-    if not sid_ok:
-        problems.append(Problem(raw.source, f"mã trường \"{sid}\" không hợp lệ — chỉ dùng chữ, số, "
+def _columns(header: list[str], rows: list[list[str]]) -> dict[str, tuple[str, ...]]:
+    """The cells of each column, "" where a row is short (as the row padded to the header
+    reads them); a name repeated in the header reads its last column."""
+    n = len(header)
+    full = [cells if len(cells) >= n else cells + [""] * (n - len(cells)) for cells in rows]
+    by_position = list(zip(*full)) if full else [()] * n
+    return {h: by_position[i] for i, h in enumerate(header)}
+
+
+def _parse_column(col: Column, cells: Sequence[str]) -> tuple[list, dict[str, str]]:
+    """Typed values of a column's cells (None where invalid) and the error of each invalid
+    text; each distinct text is parsed once."""
+    values, errors = {}, {}
+    for text in set(cells):
+        try:
+            values[text] = parse_cell(col, text)
+        except CellError as exc:
+            values[text], errors[text] = None, str(exc)
+    return list(map(values.__getitem__, cells)), errors
+
+
+def _owners(table: Table, known: set[str] | None, texts: set[str]) -> dict[str, tuple[str, str | None]]:
+    """Each school id text: the id and what is wrong with it ("invalid", "unknown" or None)."""
+    out = {}
+    for text in texts:
+        sid = clean_text(text)
+        ok = bool(re.fullmatch(SCHOOL_ID_PATTERN, sid)) or (sid == ALL and table.allow_all_schools)
+        unknown = known is not None and sid != ALL and sid not in known
+        out[text] = (sid, None if ok and not unknown else "unknown" if ok else "invalid")
+    return out
+
+
+def _row_problems(table: Table, source: str, row_no: int, owner: tuple[str, str | None],
+                  cells: dict[str, tuple[str, dict[str, str]]]) -> list[Problem]:
+    """Problems of one row: its school id, then each invalid cell (text, errors of its column)."""
+    sid, wrong = owner
+    problems = []
+    if wrong == "invalid":
+        problems.append(Problem(source, f"mã trường \"{sid}\" không hợp lệ — chỉ dùng chữ, số, "
                                 "\"-\" và \"_\" (tối đa 64 ký tự)", row_no, "school_id"))
-    elif known is not None and sid != ALL and sid not in known:
-        problems.append(Problem(raw.source, f"mã trường \"{sid}\" không có trong bảng school",
+    elif wrong == "unknown":
+        problems.append(Problem(source, f"mã trường \"{sid}\" không có trong bảng school",
                                 row_no, "school_id", school_id=None))
     for col in table.columns:
-        try:
-            record[col.name] = parse_cell(col, values.get(col.name, ""))
-        except CellError as exc:
-            shown = clean_text(values.get(col.name, ""))
-            problems.append(Problem(raw.source, f"\"{shown}\" không hợp lệ — {exc}", row_no,
-                                    col.name, school_id=owner))
-    return record, problems
+        text, errors = cells[col.name]
+        if text in errors:
+            problems.append(Problem(source, f"\"{clean_text(text)}\" không hợp lệ — {errors[text]}", row_no,
+                                    col.name, school_id=None if wrong == "invalid" else sid))
+    return problems
 
 
 def _duplicates(table: Table, raw: RawTable, df: pd.DataFrame, rows: list[int]) -> list[Problem]:
+    """A row whose key values (as text) an earlier row already has."""
     keys = [k for k in table.keys if k in df.columns]
     if not keys or df.empty:
         return []
-    dup = df.astype(str).duplicated(keys, keep="first")
-    first = {}
+    first: dict[tuple, int] = {}
     out = []
-    for i, key in enumerate(map(tuple, df[keys].astype(str).values)):
-        if not dup.iloc[i]:
-            first.setdefault(key, rows[i])
+    for i, key in enumerate(zip(*(df[k].astype(str).tolist() for k in keys))):
+        if key not in first:
+            first[key] = rows[i]
             continue
         out.append(Problem(raw.source, f"trùng khóa ({', '.join(keys)}) với dòng {first[key]}",
                            rows[i], school_id=df.iloc[i]["school_id"]))
     return out
 
 
+def _key_texts(col: Column, cells: Sequence[str]) -> list[str | None]:
+    """Key cells as the text findings name rows by ("" for no value), None when invalid."""
+    text: dict[str, str | None] = {}
+    for raw in set(cells):
+        try:
+            value = parse_cell(col, raw)
+            text[raw] = "" if value is None else str(value)
+        except CellError:
+            text[raw] = None
+    return list(map(text.__getitem__, cells))
+
+
+def spreadsheet_index(raws: dict[str, RawTable]) -> dict[tuple[str, tuple[str, ...]], list[int]]:
+    """(table, key values as text) -> row numbers in the CSV file or XLSX sheet (header = row 1),
+    for every non-empty row whose key cells are valid, even a row dropped for another problem."""
+    index: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for name, raw in raws.items():
+        table = TABLES.get(name)
+        if table is None or not table.keys:
+            continue
+        columns, blank = _columns(raw.header, raw.rows), ("",) * len(raw.rows)
+        keys = [_key_texts(table.column(k), columns.get(k, blank) if raw.header.count(k) < 2 else
+                           [dict(zip(raw.header, cells)).get(k, "") for cells in raw.rows])
+                for k in table.keys]  # a repeated name: the last cell the row reaches
+        # an empty row has no valid key when a key column is required (school_id always is)
+        check_empty = not any(table.column(k).required for k in table.keys)
+        for number, key, cells in zip(range(2, len(raw.rows) + 2), zip(*keys), raw.rows):
+            if None not in key and (not check_empty or "".join(cells).strip()):
+                index.setdefault((name, key), []).append(number)
+    return index
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that stay alive (the
+    cells and rows of a dataset): each of its passes walks all of them again, about 40 % of
+    the time of loading 1,000 schools. Reference counting still frees memory meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@paused_gc()
 def load_dataset(root: str | Path) -> Dataset:
     """Load and validate a dataset folder; never raises for bad data (see .problems)."""
     shown = Path(root)
@@ -285,7 +372,7 @@ def load_dataset(root: str | Path) -> Dataset:
         digests[name] = raws[name].digest
         if name == "school":
             school_ids = set(df["school_id"])
-    return Dataset(shown, config, tables, problems, digests)
+    return Dataset(shown, config, tables, problems, digests, spreadsheet_index(raws))
 
 
 def require_school(ds: Dataset, school_id: str) -> dict[str, pd.DataFrame]:

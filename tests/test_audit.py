@@ -484,6 +484,30 @@ def test_seed_documents_errors_are_found():
     assert [(f.stated, f.expected) for f in hop_dong] == [("16", "≥ 14")]
 
 
+
+@pytest.mark.parametrize("dataset", ["params/seeds", "params/demo", "tests/data/mini"])
+def test_audit_dataset_is_audit_school_of_each_school(dataset):
+    """Grouping every table once gives what each school's own tables give."""
+    from kehoach_nb.audit import spreadsheet_rows, with_row_numbers
+
+    ds = load_dataset(ROOT / dataset)
+    index = spreadsheet_rows(ds.root)
+    one_by_one = [with_row_numbers(f, index) for sid in ds.school_ids()
+                  for f in audit_school(ds.school_tables(sid), sid, plan_year=ds.config.school_year)]
+    assert audit_dataset(ds) == one_by_one
+
+
+def test_audit_dataset_uses_the_shared_rows_a_school_does_not_override(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "tests" / "data" / "mini", tmp_path / "mini")
+    with open(tmp_path / "mini" / "legal_basis.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(["TH01", "1", "can_cu", "luat", "43/2019/QH14", "14/06/2018", "", "Giáo dục"])
+    ds = load_dataset(tmp_path / "mini")
+    v7 = [(f.school_id, f.keys, f.rows) for f in audit_dataset(ds) if f.code == "V7"]
+    # TH01's own citation (year 2019 in the number, dated 2018) replaces shared seq 1; THCS01 keeps it
+    assert v7 == [("TH01", [{"school_id": "TH01", "seq": "1"}], [5])] * 2
+
 # --- outputs ------------------------------------------------------------------------
 def test_render_findings_html_escapes_and_uses_table_classes():
     f = one(run(enrollment_by_grade=enrollment(2024, "plan", FIVE, (15, 451))), "V1")

@@ -119,3 +119,43 @@ def test_xlsx_error_names_the_sheet(mini):
     (msg,) = _messages(load_dataset(mini))
     assert msg == (f"{mini}/noi_nhan.xlsx, trang tính recipient, dòng 2, cột order: \"-1\" không hợp lệ"
                    " — số thứ tự phải là số nguyên không âm")
+
+
+def _append(path: Path, *rows: list[str]) -> None:
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def test_shared_rows_apply_unless_the_school_overrides(mini):
+    _append(mini / "recipient.csv", ["TH01", "1", "Ủy ban nhân dân thị trấn", "báo cáo"])
+    ds = load_dataset(mini)
+    assert ds.problems == []
+    assert ds.school_rows("recipient", "TH01") == [2, 1]  # its own row, then "*" order 2
+    own = ds.school_tables("TH01")["recipient"]
+    assert list(own["order"]) == [1, 2] and own["name"][0] == "Ủy ban nhân dân thị trấn"
+    assert list(own.index) == [0, 1]
+    assert list(ds.school_tables("THCS01")["recipient"]["school_id"]) == ["*", "*"]
+    assert ds.school_tables("NONE")["recipient"]["school_id"].tolist() == ["*", "*"]
+    assert ds.school_tables("THCS01")["target"].equals(
+        ds.tables["target"][ds.tables["target"]["school_id"] == "THCS01"].reset_index(drop=True))
+
+
+def test_problems_of_a_row_in_order_and_the_row_dropped(mini):
+    _append(mini / "enrollment_by_grade.csv", ["bad id", "2023", "actual", "1", "x", "-5"],
+            ["", "", ""], ["TH01", "2023", "actual", "13", "3", "90"])
+    ds = load_dataset(mini)
+    path = f"{mini}/enrollment_by_grade.csv"
+    assert [(p.row, p.column, p.school_id) for p in ds.problems if p.file == path] == [
+        (20, "school_id", None), (20, "classes", None), (20, "students", None), (22, "grade", "TH01")]
+    assert "bad id" not in set(ds.tables["enrollment_by_grade"]["school_id"])
+
+
+def test_row_index_has_every_row_with_a_valid_key(mini):
+    from kehoach_nb.audit import spreadsheet_rows
+
+    _edit(mini / "enrollment_by_grade.csv", 3, "students", "-5")  # dropped, but its key is valid
+    _edit(mini / "enrollment_by_grade.csv", 4, "grade", "x")  # no valid key
+    ds = load_dataset(mini)
+    assert ds.row_index == spreadsheet_rows(mini)
+    assert ds.row_index[("enrollment_by_grade", ("TH01", "2023", "actual", "2", ""))] == [3]
+    assert all(4 not in rows for (table, _), rows in ds.row_index.items() if table == "enrollment_by_grade")
