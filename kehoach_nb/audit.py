@@ -24,7 +24,8 @@ from .audit_base import (
     table_rows,
 )
 from .audit_output import render_findings_html, write_findings
-from .loading import paused_gc, read_raw_tables, spreadsheet_index
+from .loading import paused_gc
+from .parsing import read_raw_tables, spreadsheet_index
 from .schema import TABLES
 
 __all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school", "audit_rows",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import archive
 from .errors import DataError
-from .loading import Dataset, document_year, load_dataset, school_snapshot, snapshot_digest
+from .loading import Dataset, document_year, load_dataset, school_digest, school_documents, school_snapshot
 from .worker import INFRA, NOTEBOOKS, Outcome, Task, failure_note, render_school
 
 
@@ -74,27 +74,29 @@ def is_up_to_date(task: Task) -> bool:
 def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], list[Outcome]]:
     """Tasks to run; invalid and up-to-date schools become outcomes at once (no kernel)."""
     tasks, settled = [], []
-    snapshots: dict[str, dict[str, bytes]] = {}
-    meta = ds.tables["document_meta"]
     for sid in opts.schools or ds.school_ids():
-        own = set(meta.loc[meta["school_id"] == sid, "doc_kind"])
+        own = school_documents(ds, sid) if sid in ds.school_ids() else {}
+        digest = None
         for doc in opts.docs or [d for d in ds.config.documents if d in own or not own]:
             problems = ds.problems_for(sid)
             if problems or sid not in ds.school_ids():
                 msg = "\n".join(str(p) for p in problems) or f"không có trường mã \"{sid}\""
                 settled.append(Outcome(sid, doc, "invalid_input", msg))
                 continue
+            digest = digest or school_digest(ds, sid)
             year = document_year(ds, sid, doc)
-            inputs = snapshots.get(sid) or snapshots.setdefault(sid, school_snapshot(ds, sid))
             task = Task(ds.root.resolve().name, sid, doc, year, str(output_dir(root, ds, year, sid)),
-                        tuple(opts.formats), inputs, opts.cell_timeout,
-                        input_hash=snapshot_digest(inputs), block_stale=opts.block_stale)
+                        tuple(opts.formats), {}, opts.cell_timeout, input_hash=digest,
+                        block_stale=opts.block_stale)
             task.run_key = run_key(task)
             if not opts.force and is_up_to_date(task):
                 settled.append(Outcome(sid, doc, "skipped", "không có gì thay đổi", 0.0,
                                        _existing_files(task)))
             else:
                 tasks.append(task)
+    snapshots = {sid: school_snapshot(ds, sid) for sid in {t.school_id for t in tasks}}
+    for task in tasks:  # only what will run gets its rows copied
+        task.inputs = snapshots[task.school_id]
     return tasks, settled
 
 

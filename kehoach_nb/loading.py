@@ -10,8 +10,7 @@ import csv
 import gc
 import hashlib
 import io
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,9 +20,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .cells import CellError, clean_text, parse_cell
 from .errors import DataError, Problem
-from .schema import DOC_KINDS, SCHOOL_ID_PATTERN, TABLES, Column, Table
+from .parsing import parse_table, read_raw_tables, spreadsheet_index
+from .schema import DOC_KINDS, TABLES
 
 MAX_YAML_BYTES = 64_000
 ALL = "*"
@@ -44,16 +43,6 @@ class DatasetConfig(BaseModel):
 
 
 @dataclass
-class RawTable:
-    """Text cells of one table with where they came from."""
-
-    source: str  # "params/demo/x.csv" or "params/demo/a.xlsx, trang tính x"
-    header: list[str]
-    rows: list[list[str]]
-    digest: str
-
-
-@dataclass
 class Dataset:
     """Typed tables of a whole dataset plus every problem found."""
 
@@ -61,7 +50,6 @@ class Dataset:
     config: DatasetConfig | None
     tables: dict[str, pd.DataFrame]
     problems: list[Problem] = field(default_factory=list)
-    row_digests: dict[str, str] = field(default_factory=dict)
     row_index: dict | None = field(default=None, repr=False, compare=False)  # spreadsheet_index
 
     def school_ids(self) -> list[str]:
@@ -95,51 +83,18 @@ class Dataset:
             shared = [i for i in shared if key_text[i] not in seen]
         return own + shared
 
+    def row_values(self, name: str, school_id: str) -> list[list]:
+        """One school's rows of a table as plain values, in input order."""
+        cache = self.__dict__.setdefault("_value_cache", {})
+        if name not in cache:
+            cache[name] = self.tables[name].to_numpy(dtype=object).tolist()
+        rows = cache[name]
+        return [rows[i] for i in self.school_rows(name, school_id)]
+
     def school_tables(self, school_id: str) -> dict[str, pd.DataFrame]:
         """Rows of one school; rows with school_id "*" apply unless the school overrides."""
         return {name: df.iloc[self.school_rows(name, school_id)].reset_index(drop=True)
                 for name, df in self.tables.items()}
-
-
-def _read_csv(path: Path, shown: str) -> RawTable:
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [clean_text(h) for h in rows[0]] if rows else []
-    return RawTable(shown, header, rows[1:], hashlib.sha256(data).hexdigest())
-
-
-def _xlsx_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        d = Decimal(repr(value))
-        return str(int(d)) if d == d.to_integral_value() else f"{d:f}".replace(".", ",")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _read_xlsx(path: Path, shown: str) -> dict[str, RawTable]:
-    from openpyxl import load_workbook
-
-    data = path.read_bytes()
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    out = {}
-    for ws in wb.worksheets:
-        rows = [[_xlsx_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
-        while rows and not any(c.strip() for c in rows[-1]):
-            rows.pop()
-        header = [clean_text(h) for h in rows[0]] if rows else []
-        body = rows[1:]
-        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-        out[ws.title] = RawTable(f"{shown}, trang tính {ws.title}", header, body, digest)
-    wb.close()
-    return out
 
 
 def _load_config(root: Path, shown: Path) -> tuple[DatasetConfig | None, list[Problem]]:
@@ -177,163 +132,6 @@ def _pydantic_vi(err: dict) -> str:
     return f"khóa \"{loc}\" có giá trị không hợp lệ: {err.get('input')!r}"
 
 
-def read_raw_tables(root: Path, shown: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Find each table as <name>.csv or as a sheet of an XLSX workbook."""
-    found: dict[str, RawTable] = {}
-    problems = []
-    for path in sorted(root.glob("*.xlsx")):
-        for name, raw in _read_xlsx(path, str(shown / path.name)).items():
-            found[name] = raw
-    for path in sorted(root.glob("*.csv")):
-        name = path.stem
-        if name in found:
-            problems.append(Problem(str(shown / path.name),
-                                    f"bảng {name} có cả tệp CSV và trang tính XLSX; chỉ giữ một",
-                                    school_id=ALL))
-        found[name] = _read_csv(path, str(shown / path.name))
-    for name, raw in found.items():
-        if name not in TABLES:
-            problems.append(Problem(raw.source, f"bảng \"{name}\" không có trong mẫu dữ liệu",
-                                    school_id=ALL))
-    return found, problems
-
-
-def parse_table(table: Table, raw: RawTable, known: set[str] | None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed DataFrame of one table; rows with problems are dropped and reported.
-
-    Works column by column (each distinct text of a column is parsed once); only the rows
-    with a problem are then looked at one by one."""
-    problems = []
-    unknown = [h for h in raw.header if h and table.column(h) is None]
-    for h in unknown:
-        problems.append(Problem(raw.source, f"cột \"{h}\" không có trong mẫu bảng {table.name} (viết sai tên?)",
-                                row=1, column=h, school_id=ALL))
-    missing = [c.name for c in table.columns if c.required and c.name not in raw.header]
-    for name in missing:
-        problems.append(Problem(raw.source, "thiếu cột bắt buộc", row=1, column=name, school_id=ALL))
-    if missing:
-        return pd.DataFrame(columns=[c.name for c in table.columns]), problems
-    numbers = [i for i, cells in enumerate(raw.rows, start=2) if "".join(cells).strip()]  # not empty
-    rows = [raw.rows[i - 2] for i in numbers]
-    columns, blank = _columns(raw.header, rows), ("",) * len(rows)
-    texts = {c.name: columns.get(c.name, blank) for c in table.columns}
-    parsed = {c.name: _parse_column(c, texts[c.name]) for c in table.columns}
-    sids = columns.get("school_id", blank)
-    status = _owners(table, known, set(sids))
-    wrong = {text for text, (_, what) in status.items() if what}
-    bad = {j for j, text in enumerate(sids) if text in wrong} if wrong else set()
-    for name, (_, errors) in parsed.items():
-        if errors:
-            bad.update(j for j, text in enumerate(texts[name]) if text in errors)
-    for j in sorted(bad):  # in row order; in a row: the school id, then columns in order
-        problems += _row_problems(table, raw.source, numbers[j], status[sids[j]],
-                                  {name: (texts[name][j], parsed[name][1]) for name in texts})
-    good = [j for j in range(len(rows)) if j not in bad] if bad else range(len(rows))
-    values = [[parsed[c.name][0][j] for j in good] if bad else parsed[c.name][0] for c in table.columns]
-    df = pd.DataFrame.from_records(list(zip(*values)), columns=[c.name for c in table.columns])
-    df = df.astype(object).where(df.notna(), None)
-    return df, problems + _duplicates(table, raw, df, [numbers[j] for j in good])
-
-
-def _columns(header: list[str], rows: list[list[str]]) -> dict[str, tuple[str, ...]]:
-    """The cells of each column, "" where a row is short (as the row padded to the header
-    reads them); a name repeated in the header reads its last column."""
-    n = len(header)
-    full = [cells if len(cells) >= n else cells + [""] * (n - len(cells)) for cells in rows]
-    by_position = list(zip(*full)) if full else [()] * n
-    return {h: by_position[i] for i, h in enumerate(header)}
-
-
-def _parse_column(col: Column, cells: Sequence[str]) -> tuple[list, dict[str, str]]:
-    """Typed values of a column's cells (None where invalid) and the error of each invalid
-    text; each distinct text is parsed once."""
-    values, errors = {}, {}
-    for text in set(cells):
-        try:
-            values[text] = parse_cell(col, text)
-        except CellError as exc:
-            values[text], errors[text] = None, str(exc)
-    return list(map(values.__getitem__, cells)), errors
-
-
-def _owners(table: Table, known: set[str] | None, texts: set[str]) -> dict[str, tuple[str, str | None]]:
-    """Each school id text: the id and what is wrong with it ("invalid", "unknown" or None)."""
-    out = {}
-    for text in texts:
-        sid = clean_text(text)
-        ok = bool(re.fullmatch(SCHOOL_ID_PATTERN, sid)) or (sid == ALL and table.allow_all_schools)
-        unknown = known is not None and sid != ALL and sid not in known
-        out[text] = (sid, None if ok and not unknown else "unknown" if ok else "invalid")
-    return out
-
-
-def _row_problems(table: Table, source: str, row_no: int, owner: tuple[str, str | None],
-                  cells: dict[str, tuple[str, dict[str, str]]]) -> list[Problem]:
-    """Problems of one row: its school id, then each invalid cell (text, errors of its column)."""
-    sid, wrong = owner
-    problems = []
-    if wrong == "invalid":
-        problems.append(Problem(source, f"mã trường \"{sid}\" không hợp lệ — chỉ dùng chữ, số, "
-                                "\"-\" và \"_\" (tối đa 64 ký tự)", row_no, "school_id"))
-    elif wrong == "unknown":
-        problems.append(Problem(source, f"mã trường \"{sid}\" không có trong bảng school",
-                                row_no, "school_id", school_id=None))
-    for col in table.columns:
-        text, errors = cells[col.name]
-        if text in errors:
-            problems.append(Problem(source, f"\"{clean_text(text)}\" không hợp lệ — {errors[text]}", row_no,
-                                    col.name, school_id=None if wrong == "invalid" else sid))
-    return problems
-
-
-def _duplicates(table: Table, raw: RawTable, df: pd.DataFrame, rows: list[int]) -> list[Problem]:
-    """A row whose key values (as text) an earlier row already has."""
-    keys = [k for k in table.keys if k in df.columns]
-    if not keys or df.empty:
-        return []
-    first: dict[tuple, int] = {}
-    out = []
-    for i, key in enumerate(zip(*(df[k].astype(str).tolist() for k in keys))):
-        if key not in first:
-            first[key] = rows[i]
-            continue
-        out.append(Problem(raw.source, f"trùng khóa ({', '.join(keys)}) với dòng {first[key]}",
-                           rows[i], school_id=df.iloc[i]["school_id"]))
-    return out
-
-
-def _key_texts(col: Column, cells: Sequence[str]) -> list[str | None]:
-    """Key cells as the text findings name rows by ("" for no value), None when invalid."""
-    text: dict[str, str | None] = {}
-    for raw in set(cells):
-        try:
-            value = parse_cell(col, raw)
-            text[raw] = "" if value is None else str(value)
-        except CellError:
-            text[raw] = None
-    return list(map(text.__getitem__, cells))
-
-
-def spreadsheet_index(raws: dict[str, RawTable]) -> dict[tuple[str, tuple[str, ...]], list[int]]:
-    """(table, key values as text) -> row numbers in the CSV file or XLSX sheet (header = row 1),
-    for every non-empty row whose key cells are valid, even a row dropped for another problem."""
-    index: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-    for name, raw in raws.items():
-        table = TABLES.get(name)
-        if table is None or not table.keys:
-            continue
-        columns, blank = _columns(raw.header, raw.rows), ("",) * len(raw.rows)
-        keys = [_key_texts(table.column(k), columns.get(k, blank) if raw.header.count(k) < 2 else
-                           [dict(zip(raw.header, cells)).get(k, "") for cells in raw.rows])
-                for k in table.keys]  # a repeated name: the last cell the row reaches
-        # an empty row has no valid key when a key column is required (school_id always is)
-        check_empty = not any(table.column(k).required for k in table.keys)
-        for number, key, cells in zip(range(2, len(raw.rows) + 2), zip(*keys), raw.rows):
-            if None not in key and (not check_empty or "".join(cells).strip()):
-                index.setdefault((name, key), []).append(number)
-    return index
-
-
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects that stay alive (the
@@ -356,7 +154,7 @@ def load_dataset(root: str | Path) -> Dataset:
     config, problems = _load_config(path, shown)
     raws, more = read_raw_tables(path, shown)
     problems += more
-    tables, digests = {}, {}
+    tables = {}
     school_ids = None
     for name in ["school"] + [n for n in TABLES if n != "school"]:
         table = TABLES[name]
@@ -369,10 +167,9 @@ def load_dataset(root: str | Path) -> Dataset:
         df, found = parse_table(table, raws[name], school_ids)
         problems += found
         tables[name] = df
-        digests[name] = raws[name].digest
         if name == "school":
             school_ids = set(df["school_id"])
-    return Dataset(shown, config, tables, problems, digests, spreadsheet_index(raws))
+    return Dataset(shown, config, tables, problems, spreadsheet_index(raws))
 
 
 def require_school(ds: Dataset, school_id: str) -> dict[str, pd.DataFrame]:
@@ -419,18 +216,32 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
     return files
 
 
-def snapshot_digest(files: dict[str, bytes]) -> str:
-    """Hash of a school snapshot: equal digests mean equal inputs."""
-    h = hashlib.sha256()
-    for name in sorted(files):
-        h.update(name.encode() + b"\0" + files[name] + b"\0")
+def school_digest(ds: Dataset, school_id: str) -> str:
+    """Hash of everything one school's reports are made from: the dataset settings, the
+    school's validated rows (own and shared, in input order) and its commentary files.
+    Cheap (no snapshot is built), so an unchanged school costs almost nothing to skip."""
+    h = hashlib.sha256(ds.config.model_dump_json().encode())
+    for name in sorted(ds.tables):
+        h.update(f"\0{name}\0{list(ds.tables[name].columns)!r}\0".encode())
+        h.update(repr(ds.row_values(name, school_id)).encode())
+    for name, data in read_commentary(ds.root, school_id).items():
+        h.update(b"\0" + name.encode() + b"\0" + data)
     return h.hexdigest()
+
+
+def school_documents(ds: Dataset, school_id: str) -> dict[str, set[int]]:
+    """Document kinds the school has metadata rows for, with their school years."""
+    meta = ds.tables["document_meta"]
+    cols = [meta.columns.get_loc(c) for c in ("doc_kind", "school_year")]
+    found: dict[str, set[int]] = {}
+    for row in ds.row_values("document_meta", school_id):
+        found.setdefault(row[cols[0]], set()).add(row[cols[1]])
+    return found
 
 
 def document_year(ds: Dataset, school_id: str, doc_kind: str) -> int:
     """The dataset's year, unless the school's only document of this kind is for another year."""
-    meta = ds.tables["document_meta"]
-    years = set(meta[(meta["school_id"] == school_id) & (meta["doc_kind"] == doc_kind)]["school_year"])
+    years = set(school_documents(ds, school_id).get(doc_kind, ()))
     default = ds.config.school_year
     return default if default in years or len(years) != 1 else years.pop()
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_nb.errors import DataError
-from kehoach_nb.loading import load_dataset, require_school
+from kehoach_nb.loading import load_dataset, require_school, school_digest
 
 
 def _edit(path: Path, row: int, column: str, value: str) -> None:
@@ -159,3 +159,24 @@ def test_row_index_has_every_row_with_a_valid_key(mini):
     assert ds.row_index == spreadsheet_rows(mini)
     assert ds.row_index[("enrollment_by_grade", ("TH01", "2023", "actual", "2", ""))] == [3]
     assert all(4 not in rows for (table, _), rows in ds.row_index.items() if table == "enrollment_by_grade")
+
+
+def _digests(root: Path) -> dict[str, str]:
+    ds = load_dataset(root)
+    return {sid: school_digest(ds, sid) for sid in ds.school_ids()}
+
+
+def test_school_digest_follows_exactly_the_inputs_of_that_school(mini):
+    first = _digests(mini)
+    assert first == _digests(mini) and first["TH01"] != first["THCS01"]
+    _edit(mini / "enrollment_by_grade.csv", 2, "students", "103")  # a TH01 row
+    edited = _digests(mini)
+    assert edited["TH01"] != first["TH01"] and edited["THCS01"] == first["THCS01"]
+    _edit(mini / "legal_basis.csv", 2, "subject", "Giáo dục (sửa đổi)")  # a shared "*" row
+    shared = _digests(mini)
+    assert all(shared[s] != edited[s] for s in shared)
+    store = mini / "nhan_xet" / "THCS01" / "ke_hoach_phat_trien_giao_duc"
+    store.mkdir(parents=True)
+    (store / "ket_qua.md").write_text("Nhận xét mới.", encoding="utf-8")
+    commented = _digests(mini)
+    assert commented["THCS01"] != shared["THCS01"] and commented["TH01"] == shared["TH01"]
