@@ -71,8 +71,11 @@ def cmd_check(args) -> int:
     findings = [f for f in audit_dataset(ds) if f.school_id in ok]
     errors = sum(f.severity == "lỗi" for f in findings)
     print(f"\nKiểm tra số liệu: {len(findings)} phát hiện ({errors} lỗi).")
+    by_school: dict[str, list] = {}
+    for f in findings:
+        by_school.setdefault(f.school_id, []).append(f)
     for sid in ok:
-        mine = [f for f in findings if f.school_id == sid]
+        mine = by_school.get(sid, [])
         if mine:
             print(f"\ntrường {sid}:")
         for f in mine:
@@ -153,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     except KehoachError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """The five seed documents' figures, entered as stated, render with computed values."""
 
+import csv
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,17 @@ def test_seed004_three_years_and_results_with_computed_percentages():
     assert "Hạnh kiểm của học sinh năm học 2018-2019 theo Thông tư 58/2011/TT-BGDĐT" in text
     # 2019-2020 conduct as stated: 50 / 15 / 0 of 65 -> computed 76,9% / 23,1% (document: 77% / 23%)
     assert "50 (76,9%) 15 (23,1%) 0 (0%)" in text
+
+
+def test_kehoach_check_reports_the_seed_errors_and_writes_the_tables(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kehoach_nb", "check", "--dataset", str(SEEDS),
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1  # the seeds contain errors
+    assert "Bộ dữ liệu" in proc.stdout and "0 lỗi dữ liệu đầu vào" in proc.stdout
+    assert re.search(r"Kiểm tra số liệu: \d+ phát hiện \(\d+ lỗi\)", proc.stdout)
+    assert "Tỉ lệ ghi 86,4% nhưng 158/183 học sinh là 86,3%." in proc.stdout
+    table = tmp_path / "seeds" / "kiem_tra_so_lieu.csv"
+    rows = list(csv.DictReader(table.read_text(encoding="utf-8-sig").splitlines()))
+    assert table.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+    assert {"code": "V7", "school_id": "seed000", "stated": "01/09/2020", "expected": "17/07/2020"}.items() \
+        <= next(r for r in rows if r["stated"] == "01/09/2020").items()
