@@ -1,16 +1,18 @@
 """Fresh kernels forked from a pre-imported template process (a "zygote").
 
 Launching a kernel and importing IPython, pandas, matplotlib and this package
-costs about 1,5 s per school. A zygote pays that once per worker: it imports
-the libraries, then waits. Each school's kernel is a new process forked from
-it, so every school still gets its own fresh kernel, in the same state as a
-newly launched one: the zygote never runs notebook code and never reads
-school data.
+costs about 1 s per school. A zygote pays that once per worker: it imports the
+libraries, then waits. Each school's kernel is a new process forked from it,
+so every school still gets its own kernel: the zygote never runs notebook code
+and never reads school data. A forked kernel differs from a launched one only
+in what is shared on purpose: the imported modules and the hash seed; numpy's
+random state is reseeded in each kernel.
 
-Protocol (one JSON line per request on the zygote's stdin, one line back):
-{"argv": [...], "env": {...}, "cwd": "...", "log": "..."} -> "<pid>". The
-zygote exits when its stdin closes (its worker is gone); its kernels die with
-it (PR_SET_PDEATHSIG). Anything unusual falls back to a normal kernel launch.
+Protocol: one JSON line per request on the zygote's stdin
+({"argv", "env", "cwd", "log"}), one line back with the kernel's pid. The
+zygote exits when its stdin closes (its worker is gone) and its kernels die
+with it (PR_SET_PDEATHSIG, checked after arming). Whatever goes wrong with the
+zygote, the kernel is launched the normal way instead.
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ import subprocess
 import sys
 import threading
 import uuid
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 MODULE = "kehoach_nb.kernel_fork"
 LAUNCHER = "ipykernel_launcher"
-KERNEL_LOG = {"path": ""}  # where forked kernels write stdout/stderr; set by the worker
+READY_TIMEOUT, REPLY_TIMEOUT = 120.0, 20.0
+# read at import time by the preloaded libraries: a zygote only serves requests that agree
+IMPORT_ENV = ("MPLBACKEND", "MPLCONFIGDIR", "TZ", "LANG", "LC_ALL", "OPENBLAS_NUM_THREADS",
+              "OMP_NUM_THREADS", "PYTHONHASHSEED", "PYTHONPATH")
 
 
 def _die_with_parent() -> None:
@@ -39,52 +45,56 @@ def _die_with_parent() -> None:
 
 
 def _preload() -> None:
-    """Import what every report needs; no school data, no kernel, no threads."""
+    """Import what every report needs; no school data, no kernel, no Python thread."""
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
 
-    import kehoach_nb  # noqa: F401
     from kehoach_nb import accreditation, charts, plan_quality, plan_solutions  # noqa: F401
     from kehoach_nb import plan_standard, report  # noqa: F401
 
 
-def _become_kernel(request: dict) -> None:
+def _become_kernel(request: dict, zygote: int) -> None:
     """In the forked child: take the request's environment and run the kernel."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         _die_with_parent()
+        if os.getppid() != zygote:  # the zygote died before the signal was armed
+            os._exit(1)
         os.environ.clear()
-        os.environ.update(request["env"], JPY_PARENT_PID=str(os.getppid()))
+        os.environ.update(request["env"], JPY_PARENT_PID=str(zygote))
         os.chdir(request["cwd"])
         null = os.open(os.devnull, os.O_RDONLY)
         log = os.open(request["log"] or os.devnull, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         for fd, target in ((0, null), (1, log), (2, log)):
             os.dup2(target, fd)
+        if "numpy.random" in sys.modules:
+            sys.modules["numpy.random"].seed()
         sys.argv = [LAUNCHER, *request["argv"]]
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=request["argv"])
+        IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={zygote}"])
         code = 0
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # noqa: BLE001 - reported in the kernel log, then the process ends
+        import traceback
+
+        traceback.print_exc()
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
-            except Exception:  # noqa: BLE001 - the process ends either way
+            except Exception:  # noqa: BLE001
                 pass
         os._exit(code)
 
 
 def serve() -> None:
-    """The zygote's main loop: preload, say ready, fork one kernel per request."""
-    parent = int(sys.argv[1])
-    _die_with_parent()
-    if os.getppid() != parent:
-        return
+    """The zygote's main loop: preload, say ready, fork one kernel per request until EOF."""
     _preload()
+    zygote = os.getpid()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
     out = sys.stdout.buffer
     out.write(b"ready\n")
@@ -93,7 +103,7 @@ def serve() -> None:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _become_kernel(request)
+            _become_kernel(request, zygote)
         try:
             os.setpgid(pid, pid)  # its own process group, as a launched kernel has
         except OSError:
@@ -102,55 +112,117 @@ def serve() -> None:
         out.flush()
 
 
-class Zygote:
-    """Client side, one per worker process and interpreter command."""
+def _readline(proc: subprocess.Popen, timeout: float) -> bytes:
+    if not select.select([proc.stdout], [], [], timeout)[0]:
+        raise TimeoutError("zygote not answering")
+    return proc.stdout.readline()
 
-    _all: dict[tuple[str, ...], Zygote] = {}
+
+def _parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("PPid:"))
+
+
+class Zygote:
+    """Client side: one zygote per worker process and (interpreter, import environment)."""
+
+    _all: dict[tuple, Zygote] = {}
+    _broken: set[tuple] = set()  # keys whose zygote failed: launch normally from then on
     _lock = threading.Lock()
 
     def __init__(self, prefix: tuple[str, ...]):
-        self.proc = subprocess.Popen([*prefix, "-m", MODULE, str(os.getpid())],
+        # No PR_SET_PDEATHSIG here: it follows the thread that starts the zygote, and Dask
+        # threads come and go. The zygote exits on EOF instead, when its worker is gone.
+        self.proc = subprocess.Popen([*prefix, "-P", "-m", MODULE], cwd="/",
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
-        if self.proc.stdout.readline() != b"ready\n":
-            self.proc.kill()
-            raise RuntimeError("zygote did not start")
+        try:
+            if _readline(self.proc, READY_TIMEOUT) != b"ready\n":
+                raise RuntimeError("zygote did not start")
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+    @staticmethod
+    def key(prefix: tuple[str, ...], env: dict) -> tuple:
+        code = max(p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py"))
+        return (*prefix, code, *(env.get(k, "") for k in IMPORT_ENV))
 
     @classmethod
-    def fork(cls, prefix: tuple[str, ...], request: dict) -> int:
+    def fork(cls, prefix: tuple[str, ...], request: dict) -> tuple[int, int]:
+        """Fork a kernel; return its pid and a pidfd opened while it is surely ours."""
+        key = cls.key(prefix, request["env"])
         with cls._lock:
-            zygote = cls._all.get(prefix)
+            if key in cls._broken:
+                raise RuntimeError("zygote unavailable")
+            zygote = cls._all.get(key)
             if zygote is None or zygote.proc.poll() is not None:
-                zygote = cls._all[prefix] = Zygote(prefix)
-            zygote.proc.stdin.write(json.dumps(request).encode() + b"\n")
-            zygote.proc.stdin.flush()
-            return int(zygote.proc.stdout.readline())
+                for old in [k for k in cls._all if k[:len(prefix)] == prefix]:
+                    cls._all.pop(old).close()  # older code or environment
+                try:
+                    zygote = cls._all[key] = Zygote(prefix)
+                except BaseException:
+                    cls._broken.add(key)
+                    raise
+            try:
+                zygote.proc.stdin.write(json.dumps(request).encode() + b"\n")
+                zygote.proc.stdin.flush()
+                pid = int(_readline(zygote.proc, REPLY_TIMEOUT))
+            except BaseException:
+                cls._all.pop(key).close()  # replies could fall out of step: discard it
+                raise
+            try:
+                fd = os.pidfd_open(pid)
+                if _parent_of(pid) != zygote.proc.pid:
+                    os.close(fd)
+                    raise ProcessLookupError(pid)
+            except BaseException:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                raise
+            return pid, fd
 
 
 class ForkedProcess:
-    """The subset of Popen that LocalProvisioner uses, for a kernel we did not spawn."""
+    """The subset of Popen that LocalProvisioner uses, for a kernel we did not spawn.
+
+    Signals go through the pidfd, so a recycled pid can never be hit."""
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid: int):
-        self.pid = pid
+    def __init__(self, pid: int, fd: int):
+        self.pid, self._fd = pid, fd
         self.returncode: int | None = None
-        self._fd = os.pidfd_open(pid)
+
+    def __del__(self):
+        if self.returncode is None:
+            os.close(self._fd)
+
+    def _exited(self, timeout_ms: int | None) -> bool:
+        poller = select.poll()
+        poller.register(self._fd, select.POLLIN)
+        return bool(poller.poll(timeout_ms))
 
     def poll(self) -> int | None:
-        if self.returncode is None and select.select([self._fd], [], [], 0)[0]:
+        if self.returncode is None and self._exited(0):
             self.returncode = -1  # the exit code belongs to the zygote, which discards it
             os.close(self._fd)
         return self.returncode
 
     def wait(self) -> int:
         while self.poll() is None:
-            select.select([self._fd], [], [])
+            self._exited(None)
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
-        if self.returncode is None:
-            os.kill(self.pid, signum)
+        if self.poll() is None:
+            signal.pidfd_send_signal(self._fd, signum)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -163,24 +235,44 @@ class ForkedProvisioner(LocalProvisioner):
     """Launches the kernel by asking this worker's zygote to fork one."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
+        log = getattr(self.parent, "kernel_log", "")
         if LAUNCHER not in cmd or "-m" not in cmd:
-            return await super().launch_kernel(cmd, **kwargs)
+            return await self._launch(cmd, log, **kwargs)
         at = cmd.index(LAUNCHER)
         request = {"argv": cmd[at + 1:], "env": dict(kwargs.get("env") or os.environ),
-                   "cwd": str(kwargs.get("cwd") or os.getcwd()),
-                   "log": KERNEL_LOG["path"]}
+                   "cwd": str(kwargs.get("cwd") or os.getcwd()), "log": log}
         try:
-            pid = Zygote.fork(tuple(cmd[:at - 1]), request)
+            pid, fd = Zygote.fork(tuple(cmd[:at - 1]), request)
         except (OSError, RuntimeError, ValueError):
-            return await super().launch_kernel(cmd, **kwargs)
-        self.process = ForkedProcess(pid)
+            return await self._launch(cmd, log, **kwargs)
+        self.process = ForkedProcess(pid, fd)
         self.pid = self.pgid = pid
         self.cwd = request["cwd"]
         return self.connection_info
 
+    async def _launch(self, cmd: list[str], log: str, **kwargs):
+        """The normal launch, with the kernel's output in the same log file."""
+        if not log:
+            return await super().launch_kernel(cmd, **kwargs)
+        with open(log, "ab") as out:
+            return await super().launch_kernel(cmd, stdout=out, stderr=out, **kwargs)
+
+    async def send_signal(self, signum: int) -> None:
+        if isinstance(self.process, ForkedProcess) and self.process.poll() is not None:
+            return  # its group may belong to someone else by now
+        await super().send_signal(signum)
+
 
 class ForkedKernelManager(AsyncKernelManager):
     """AsyncKernelManager whose kernels come from the zygote."""
+
+    kernel_log = ""  # file for the kernel's stdout/stderr; set per call with `logging_to`
+
+    @classmethod
+    def logging_to(cls, path: str | Path) -> type[ForkedKernelManager]:
+        """A manager class whose kernels write their output to `path` (one per call, so
+        threads running several schools at once never share it)."""
+        return type(cls.__name__, (cls,), {"kernel_log": str(path)})
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:

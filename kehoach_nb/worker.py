@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -100,7 +101,11 @@ def check_output(nb: nbformat.NotebookNode) -> tuple[str, str] | None:
 
 @contextlib.contextmanager
 def stderr_to(path: Path):
-    """Send this process's (and its kernels') stderr to a log file for the duration."""
+    """Send this process's stderr to a log file for the duration (main thread only: the
+    redirection is process-wide, so Dask threads leave it alone; kernels get the path)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     sys.stderr.flush()
     saved = os.dup(2)
     with path.open("ab") as log:
@@ -113,32 +118,20 @@ def stderr_to(path: Path):
             os.close(saved)
 
 
-@contextlib.contextmanager
-def kernel_log(path: Path):
-    """Forked kernels do not inherit this process's stderr; tell them the log file."""
-    from .kernel_fork import KERNEL_LOG
-
-    KERNEL_LOG["path"] = str(path)
-    try:
-        yield
-    finally:
-        KERNEL_LOG["path"] = ""
-
-
 def render_school(task: Task) -> tuple[Outcome, dict[str, bytes]]:
     """Execute, check and export one report; never raises. Artefacts: name -> bytes."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kehoach-") as tmp:
         log = Path(tmp) / "kernel.log"
-        with stderr_to(log), kernel_log(log):
-            outcome, files = _render(task, Path(tmp))
+        with stderr_to(log):
+            outcome, files = _render(task, Path(tmp), log)
         if outcome.status not in ("ok", "skipped") and log.stat().st_size:
             files[f"{task.doc_kind}.kernel.log"] = log.read_bytes()
     outcome.seconds = round(time.monotonic() - start, 2)
     return outcome, files
 
 
-def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
+def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]]:
     import nbformat
     import papermill as pm
 
@@ -156,10 +149,11 @@ def _render(task: Task, tmp: Path) -> tuple[Outcome, dict[str, bytes]]:
     nb = None
     try:
         nb = pm.execute_notebook(str(template_path(task)), str(out_nb), parameters=params,
-                                 kernel_name=KERNEL, progress_bar=False, cwd=str(tmp),
+                                 kernel_name=KERNEL, progress_bar=False,
+                                 resources={"metadata": {"path": str(tmp)}},  # kernel cwd; no chdir
                                  execution_timeout=task.cell_timeout, report_mode=True,
                                  shutdown_kernel="immediate",  # the notebook is complete by then
-                                 kernel_manager_class=ForkedKernelManager)
+                                 kernel_manager_class=ForkedKernelManager.logging_to(log))
         verdict = check_output(nb)
         if verdict:
             outcome.status, outcome.message = verdict

@@ -181,9 +181,16 @@ def test_dask_local_cluster_with_a_worker_killed_mid_batch(tmp_path):
     _dataset(tmp_path, clones=("TH02",))
     marker = tmp_path / "killed-once"
     fault = (f"import os, pathlib\nm = pathlib.Path({str(marker)!r})\n"
-             "if not m.exists():\n    m.touch()\n    os.kill(os.getppid(), 9)")
+             "p = os.getppid()  # the zygote; its parent is the Dask worker\n"
+             "if b'kehoach_nb.kernel_fork' in open(f'/proc/{p}/cmdline', 'rb').read():\n"
+             "    p = int(next(l.split()[1] for l in open(f'/proc/{p}/status') if l.startswith('PPid:')))\n"
+             "if not m.exists():\n"
+             "    m.write_bytes(str(p).encode() + b' ' + open(f'/proc/{p}/cmdline', 'rb').read())\n"
+             "    os.kill(p, 9)")
     out = _run(tmp_path, _faulty_template(tmp_path, "TH02", fault), executor="dask")
-    assert marker.exists()
+    pid, cmdline = marker.read_bytes().split(b" ", 1)
+    assert b"kernel_fork" not in cmdline and b"python" in cmdline  # a worker, not the zygote
+    assert not Path(f"/proc/{int(pid)}/cmdline").exists() or not Path(f"/proc/{int(pid)}/cmdline").read_bytes()
     assert {s: o.status for s, o in out.items()} == {"TH01": "ok", "TH02": "ok", "THCS01": "ok"}
     assert len(list((tmp_path / "out").rglob("*.html"))) == 3
 
