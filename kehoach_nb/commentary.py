@@ -73,17 +73,37 @@ def fill_placeholders(text: str, values: dict[str, str], section: str) -> str:
     return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
 
-def changed_values(written: dict, current: dict, threshold: Decimal) -> list[str]:
-    """Indicators that moved by more than `threshold` (relative) since the text was written."""
+def shown(name: str, value: Decimal) -> str:
+    """An indicator value as the report prints it: "1.095", "79,2%"."""
+    from .formatting import fmt_dec, fmt_int, fmt_percent
+
+    if name.startswith("ty_le"):
+        return fmt_percent(value)
+    return fmt_int(int(value)) if value == value.to_integral_value() else fmt_dec(value)
+
+
+def quotes(text: str, number: str) -> bool:
+    """Does the text contain this number on its own (not inside a longer number)?"""
+    return re.search(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)", text) is not None
+
+
+def changed_values(written: dict, current: dict, threshold: Decimal, text: str = "") -> list[str]:
+    """Why a text needs review: an indicator it was written against moved by more than
+    `threshold` (relative), or changed at all while the text still quotes the old value."""
     out = []
     for name, old in (written or {}).items():
         try:
             a, b = Decimal(str(old)), Decimal(str(current[name]))
         except (KeyError, InvalidOperation):
             continue
-        base = abs(a) if a else Decimal(1)
-        if abs(b - a) / base > threshold:
-            out.append(f"{name}: {old} → {current[name]}")
+        if a == b:
+            continue
+        was, now = shown(name, a), shown(name, b)
+        number = was.rstrip("%")
+        if text and (abs(a) >= 10 or name.startswith("ty_le")) and quotes(text, number):
+            out.append(f"văn bản ghi {was} ({name}) nhưng số liệu hiện là {now}")
+        elif abs(b - a) / (abs(a) if a else Decimal(1)) > threshold:
+            out.append(f"{name}: {was} → {now}")
     return out
 
 
@@ -118,7 +138,7 @@ def choose(key: str, entries: dict[str, Entry], csv_text: str | None, draft: str
     if key in entries:
         e = entries[key]
         return Section(key, e.text, e.digest, stale=changed_values(e.meta.get("chi_so"), current,
-                                                                  threshold))
+                                                                  threshold, e.text))
     if csv_text:
         return Section(key, csv_text)
     if draft:

@@ -171,3 +171,15 @@ def test_conflicting_edit_is_detected_and_nothing_is_overwritten(tmp_path):
     assert target.read_bytes() == before
     conflict = (store / "nhan_xet/TH01/ke_hoach_phat_trien_giao_duc/kien_nghi.xung_dot.md").read_text()
     assert "Bản cũ, đã sửa lần một." in conflict and "Một bản sửa khác từ notebook cũ." in conflict
+
+
+def test_a_quoted_number_that_no_longer_matches_is_flagged_even_below_the_threshold():
+    text = "Trường có 1.095 học sinh, tỉ lệ hoàn thành 79,2%; 21 lớp."
+    written = {"so_hoc_sinh": "1095", "ty_le_hoan_thanh_chuong_trinh_lop_hoc": "79.2", "so_lop": "21"}
+    current = {"so_hoc_sinh": "1100", "ty_le_hoan_thanh_chuong_trinh_lop_hoc": "79.3", "so_lop": "21"}
+    assert cm.changed_values(written, current, Decimal("0.05"), text) == [
+        "văn bản ghi 1.095 (so_hoc_sinh) nhưng số liệu hiện là 1.100",
+        "văn bản ghi 79,2% (ty_le_hoan_thanh_chuong_trinh_lop_hoc) nhưng số liệu hiện là 79,3%"]
+    assert cm.changed_values(written, current, Decimal("0.05"), "Trường có {{ so_hoc_sinh }} học sinh.") == []
+    assert not cm.quotes("có 11.095 học sinh", "1.095") and not cm.quotes("79,25%", "79,2")
+    assert cm.quotes("(1.095)", "1.095")
