@@ -117,3 +117,19 @@ def test_falls_back_to_a_launched_kernel_when_the_zygote_fails(tmp_path, monkeyp
     probe = _probe(tmp_path, monkeypatch, "dự phòng")
     assert not probe["forked"] and not probe["leaked"]
     assert probe["env"] == "dự phòng" and probe["cwd"] == str(tmp_path)
+
+
+def test_a_kernel_that_cannot_be_tracked_is_killed_and_launched_normally(tmp_path, monkeypatch):
+    forked = []
+
+    def no_pidfd(pid):
+        forked.append(pid)
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(kernel_fork.os, "pidfd_open", no_pidfd)
+    probe = _probe(tmp_path, monkeypatch)
+    assert forked and not probe["forked"]  # the zygote forked one, the school used a launched one
+    deadline = time.monotonic() + 10
+    while _alive(forked[0]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(forked[0])  # no untracked kernel left running
