@@ -54,12 +54,22 @@ def toolkit_hash() -> str:
     files += sorted(NOTEBOOKS.glob("*.ipynb"))
     env = archive.environment()
     digest = [archive.file_hash(p) for p in files]
-    return archive.sha256(json.dumps([digest, env["python"], env["packages"]]).encode())
+    return archive.sha256(json.dumps([digest, env["python"], env["packages"], installed()]).encode())
+
+
+def installed() -> list[str]:
+    """Every installed distribution with its version (the dist-info folder names): the
+    environment's lock, so upgrading any library re-renders."""
+    import sysconfig
+
+    folders = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    return sorted(n for f in folders if os.path.isdir(f) for n in os.listdir(f)
+                  if n.endswith(".dist-info"))
 
 
 def run_key(task: Task) -> str:
     fields = [task.dataset, task.school_id, task.doc_kind, task.school_year, sorted(task.formats),
-              task.input_hash, toolkit_hash()]
+              task.block_stale, task.notebook, task.input_hash, toolkit_hash()]
     return archive.sha256(json.dumps(fields, default=str).encode())
 
 
@@ -74,12 +84,13 @@ def is_up_to_date(task: Task) -> bool:
 def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], list[Outcome]]:
     """Tasks to run; invalid and up-to-date schools become outcomes at once (no kernel)."""
     tasks, settled = [], []
-    for sid in opts.schools or ds.school_ids():
-        own = school_documents(ds, sid) if sid in ds.school_ids() else {}
+    known = set(ds.school_ids())
+    for sid in dict.fromkeys(opts.schools or ds.school_ids()):  # a repeated id runs once
+        own = school_documents(ds, sid) if sid in known else {}
         digest = None
         for doc in opts.docs or [d for d in ds.config.documents if d in own or not own]:
             problems = ds.problems_for(sid)
-            if problems or sid not in ds.school_ids():
+            if problems or sid not in known:
                 msg = "\n".join(str(p) for p in problems) or f"không có trường mã \"{sid}\""
                 settled.append(Outcome(sid, doc, "invalid_input", msg))
                 continue
@@ -206,5 +217,5 @@ def run_dataset(dataset: str, out_root: Path, opts: RunOptions,
     archive.append_ledger(out_root / ds.root.resolve().name / "so_cai_chay.jsonl", records)
     from .index_page import write_index
 
-    write_index(ds, out_root, changed=any(o.status != "skipped" for o in outcomes))
+    write_index(ds, out_root)
     return ds, outcomes

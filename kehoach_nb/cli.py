@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .batch import RunOptions, run_dataset
 from .errors import DataError, KehoachError
+from .formatting import fmt_int
 from .loading import load_dataset
 from .progress import FINE, Progress
 from .progress import SHORT_DOC as SHORT
@@ -63,14 +64,16 @@ def cmd_check(args) -> int:
 
     ds = load_dataset(args.dataset)
     ok = [s for s in ds.school_ids() if not ds.problems_for(s)]
-    print(f"Bộ dữ liệu {args.dataset}: {len(ds.school_ids())} trường, {len(ok)} trường hợp lệ, "
-          f"{len(ds.problems)} lỗi dữ liệu đầu vào.")
+    print(f"Bộ dữ liệu {args.dataset}: {fmt_int(len(ds.school_ids()))} trường, "
+          f"{fmt_int(len(ok))} trường hợp lệ, {fmt_int(len(ds.problems))} lỗi dữ liệu đầu vào.")
     _print_problems(ds)
     if ds.config is None:
         return 1
     findings = [f for f in audit_dataset(ds) if f.school_id in ok]
     errors = sum(f.severity == "lỗi" for f in findings)
-    print(f"\nKiểm tra số liệu: {len(findings)} phát hiện ({errors} lỗi).")
+    base = Path(args.out) / ds.root.resolve().name
+    write_findings(findings, base / "kiem_tra_so_lieu.csv", base / "kiem_tra_so_lieu.json")
+    print(f"\nKiểm tra số liệu: {fmt_int(len(findings))} phát hiện ({fmt_int(errors)} lỗi).")
     by_school: dict[str, list] = {}
     for f in findings:
         by_school.setdefault(f.school_id, []).append(f)
@@ -80,8 +83,6 @@ def cmd_check(args) -> int:
             print(f"\ntrường {sid}:")
         for f in mine:
             print(f"  - [{f.code}, {f.severity}] {location(f)} — {f.explanation}")
-    base = Path(args.out) / ds.root.resolve().name
-    write_findings(findings, base / "kiem_tra_so_lieu.csv", base / "kiem_tra_so_lieu.json")
     print(f"\nĐã ghi {base}/kiem_tra_so_lieu.csv và .json")
     return 0 if not ds.problems and not errors else 1
 
@@ -102,8 +103,9 @@ def cmd_run(args) -> int:
     failed = [o for o in outcomes if o.status not in FINE]
     skipped = sum(o.status == "skipped" for o in outcomes)
     where = Path(args.out) / ds.root.resolve().name
-    print(f"\nTổng kết: {len(outcomes)} báo cáo, {len(outcomes) - len(failed)} thành công"
-          f"{f' ({skipped} không thay đổi nên bỏ qua)' if skipped else ''}, {len(failed)} lỗi. "
+    print(f"\nTổng kết: {fmt_int(len(outcomes))} báo cáo, {fmt_int(len(outcomes) - len(failed))} thành công"
+          f"{f' ({fmt_int(skipped)} không thay đổi nên bỏ qua)' if skipped else ''}, "
+          f"{fmt_int(len(failed))} lỗi. "
           f"Kết quả ở {where}/ (danh sách: index.html của từng năm học)")
     if failed:
         print("\nCác trường lỗi (chi tiết và notebook lỗi ở <năm học>/_loi/<mã trường>/):")

@@ -82,14 +82,29 @@ def shown(name: str, value: Decimal) -> str:
     return fmt_int(int(value)) if value == value.to_integral_value() else fmt_dec(value)
 
 
-def quotes(text: str, number: str) -> bool:
-    """Does the text contain this number on its own (not inside a longer number)?"""
-    return re.search(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)", text) is not None
+def quotes(text: str, number: str, percent: bool = False) -> bool:
+    """Does the text contain this number on its own: not inside a longer number, a date or a
+    document number ("21/11/2023", "43/2019/QH14"), and followed by "%" when it is a rate?"""
+    tail = r"\s?%" if percent else r"(?!\d|[.,]\d|/|\s?%)"
+    return re.search(rf"(?<![\d.,/]){re.escape(number)}{tail}", text) is not None
+
+
+def _quoted_forms(name: str, value: Decimal) -> list[str]:
+    """How a text may write an indicator's value: "1.095" or "1095"; "79,2" for "79,2%"."""
+    printed = shown(name, abs(value)).rstrip("%")
+    return list(dict.fromkeys([printed, printed.replace(".", "")]))
 
 
 def changed_values(written: dict, current: dict, threshold: Decimal, text: str = "") -> list[str]:
     """Why a text needs review: an indicator it was written against moved by more than
-    `threshold` (relative), or changed at all while the text still quotes the old value."""
+    `threshold` (relative), or changed at all while the text still quotes the old value.
+    A number that is also another indicator's current value is left to the threshold rule."""
+    now_shown = {}
+    for name, value in current.items():
+        try:
+            now_shown[name] = shown(name, Decimal(str(value)))
+        except InvalidOperation:
+            continue
     out = []
     for name, old in (written or {}).items():
         try:
@@ -99,8 +114,10 @@ def changed_values(written: dict, current: dict, threshold: Decimal, text: str =
         if a == b:
             continue
         was, now = shown(name, a), shown(name, b)
-        number = was.rstrip("%")
-        if text and (abs(a) >= 10 or name.startswith("ty_le")) and quotes(text, number):
+        rate = name.startswith("ty_le")
+        ambiguous = any(v == was for k, v in now_shown.items() if k != name)
+        if text and (abs(a) >= 10 or rate) and not ambiguous and any(
+                quotes(text, form, rate) for form in _quoted_forms(name, a)):
             out.append(f"văn bản ghi {was} ({name}) nhưng số liệu hiện là {now}")
         elif abs(b - a) / (abs(a) if a else Decimal(1)) > threshold:
             out.append(f"{name}: {was} → {now}")

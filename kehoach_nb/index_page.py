@@ -55,26 +55,28 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
             "</body></html>")
 
 
+GOOD = ("ok", "export_error")
+
+
 def latest_outcomes(ledger: Path) -> list[Outcome]:
-    """The last render of every school and document in a run ledger ("skipped" only
-    when nothing else is recorded: the report on disk is the one its last render made)."""
+    """The state of every school and document in a run ledger: its latest outcome, except that
+    "skipped" means the report on disk is the one its last good render made, so that render is
+    shown (with its links and audit counts)."""
     latest: dict[tuple[str, str], Outcome] = {}
+    good: dict[tuple[str, str], Outcome] = {}
     for line in ledger.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         key = (rec["school_id"], rec["doc_kind"])
-        earlier = latest.get(key)
-        if rec["status"] == "skipped" and earlier:
-            continue
-        latest[key] = Outcome(rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
-                              rec.get("seconds", 0.0), rec.get("files") or {},
-                              audit=rec.get("audit") or (earlier.audit if earlier else None))
+        o = Outcome(rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
+                    rec.get("seconds", 0.0), rec.get("files") or {}, audit=rec.get("audit"))
+        if o.status in GOOD:
+            good[key] = o
+        latest[key] = good.get(key, o) if o.status == "skipped" else o
     return list(latest.values())
 
 
-def write_index(ds: Dataset, out_root: Path, changed: bool = True) -> None:
-    """One index.html per school year, from the ledger (so earlier runs still show).
-
-    When the run changed nothing (every report skipped), existing pages are kept."""
+def write_index(ds: Dataset, out_root: Path) -> None:
+    """One index.html per school year, from the ledger (so earlier runs still show)."""
     base = out_root / ds.root.resolve().name
     by_year: dict[int, list[Outcome]] = {}
     known = set(ds.school_ids())
@@ -84,6 +86,4 @@ def write_index(ds: Dataset, out_root: Path, changed: bool = True) -> None:
         by_year.setdefault(document_year(ds, o.school_id, o.doc_kind), []).append(o)
     for year, group in by_year.items():
         path = base / str(year) / "index.html"
-        if not changed and path.is_file():
-            continue
         atomic_write(path, render_index(ds, year, group).encode("utf-8"))

@@ -91,6 +91,16 @@ class Dataset:
         rows = cache[name]
         return [rows[i] for i in self.school_rows(name, school_id)]
 
+    def row_texts(self, name: str, school_id: str) -> list[list[str]]:
+        """One school's rows as the text a snapshot holds: a value's text never depends on
+        other schools' rows (31 stays "31" even when a blank elsewhere makes the column float)."""
+        cache = self.__dict__.setdefault("_text_cache", {})
+        if name not in cache:
+            values = self.tables[name].to_numpy(dtype=object).tolist()
+            cache[name] = [[_cell_text(v) for v in row] for row in values]
+        rows = cache[name]
+        return [rows[i] for i in self.school_rows(name, school_id)]
+
     def school_tables(self, school_id: str) -> dict[str, pd.DataFrame]:
         """Rows of one school; rows with school_id "*" apply unless the school overrides."""
         return {name: df.iloc[self.school_rows(name, school_id)].reset_index(drop=True)
@@ -204,12 +214,11 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
     """
     files = {"dataset.yaml": yaml.safe_dump(ds.config.model_dump(mode="json"), allow_unicode=True,
                                             sort_keys=True).encode("utf-8")}
-    for name, df in sorted(ds.school_tables(school_id).items()):
+    for name in sorted(ds.tables):
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(df.columns)
-        rows = [[_cell_text(v) for v in row] for row in df.to_numpy(dtype=object).tolist()]
-        writer.writerows(rows)  # input order kept: it is the order of targets, sections, …
+        writer.writerow(ds.tables[name].columns)
+        writer.writerows(ds.row_texts(name, school_id))  # input order: targets, sections, …
         files[f"{name}.csv"] = buf.getvalue().encode("utf-8")
     for name, data in read_commentary(ds.root, school_id).items():
         files[f"nhan_xet/{school_id}/{name}"] = data
@@ -223,7 +232,7 @@ def school_digest(ds: Dataset, school_id: str) -> str:
     h = hashlib.sha256(ds.config.model_dump_json().encode())
     for name in sorted(ds.tables):
         h.update(f"\0{name}\0{list(ds.tables[name].columns)!r}\0".encode())
-        h.update(repr(ds.row_values(name, school_id)).encode())
+        h.update(repr(ds.row_texts(name, school_id)).encode())
     for name, data in read_commentary(ds.root, school_id).items():
         h.update(b"\0" + name.encode() + b"\0" + data)
     return h.hexdigest()

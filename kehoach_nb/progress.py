@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 
-from .formatting import fmt_duration
+from .formatting import fmt_duration, fmt_int
 from .worker import STATUS_VI
 
 FINE = ("ok", "skipped")
@@ -22,8 +22,8 @@ SHORT_DOC = {"ke_hoach_phat_trien_giao_duc": "KH phát triển GD",
              "ke_hoach_xay_dung_truong_chuan": "KH trường chuẩn",
              "ke_hoach_giai_phap_nang_cao_chat_luong": "KH giải pháp"}
 SHORT_STATUS = {"ok": "xong", "skipped": "bỏ qua", "invalid_input": "dữ liệu lỗi",
-                "cell_error": "lỗi ô", "timeout": "quá giờ", "kernel_died": "kernel dừng",
-                "incomplete": "chưa hết", "invalid_output": "kết quả sai", "export_error": "lỗi PDF"}
+                "cell_error": "lỗi ô", "timeout": "quá thời gian", "kernel_died": "kernel dừng",
+                "incomplete": "chưa chạy xong", "invalid_output": "kết quả sai", "export_error": "lỗi PDF"}
 WIDTH = 24  # cells of the bar itself
 
 
@@ -43,6 +43,7 @@ class Progress:
         self.live = self.stream.isatty() if live is None else live
         self.start, self.done, self.total, self.counts = time.monotonic(), 0, 0, {}
         self._lock, self._stop = threading.Lock(), threading.Event()
+        self._closed = self._broken = False
         self._ticker = threading.Thread(target=self._tick, args=(tick,), daemon=True)
         if self.live:
             self._ticker.start()
@@ -51,13 +52,16 @@ class Progress:
         self.total = total
 
     def status_line(self) -> str:
-        counts = " · ".join(f"{SHORT_STATUS[s]} {n}" for s, n in self.counts.items())
+        """"1.095/1.200 (91%) · đã chạy 30 phút 05 giây, còn khoảng 2 phút 50 giây · xong 1.093 · …"
+        (time first, so a narrow terminal cuts the counts, not the time left)."""
         pct = f" ({self.done * 100 // self.total}%)" if self.total else ""
         elapsed = time.monotonic() - self.start
-        line = f"{self.done}/{self.total}{pct}" + (f" · {counts}" if counts else "")
-        line += f" · đã chạy {fmt_duration(elapsed)}"
+        line = f"{fmt_int(self.done)}/{fmt_int(self.total)}{pct} · đã chạy {fmt_duration(elapsed)}"
         left = self.seconds_left(elapsed)
-        return line + (f", còn khoảng {fmt_duration(left)}" if left is not None else "")
+        if left is not None:
+            line += f", còn khoảng {fmt_duration(left)}"
+        counts = " · ".join(f"{SHORT_STATUS[s]} {fmt_int(n)}" for s, n in self.counts.items())
+        return line + (f" · {counts}" if counts else "")
 
     def seconds_left(self, elapsed: float) -> float | None:
         """Time per executed report so far × reports left; skipped ones cost nothing."""
@@ -70,20 +74,29 @@ class Progress:
             self.done += 1
             self.counts[o.status] = self.counts.get(o.status, 0) + 1
             mark = "✓" if o.status in FINE else "✗"
-            line = (f"[{self.done}] {mark} {o.school_id} — {STATUS_VI[o.status]} "
+            line = (f"[{fmt_int(self.done)}] {mark} {o.school_id} — {STATUS_VI[o.status]} "
                     f"({fmt_duration(o.seconds)}) | {SHORT_DOC.get(o.doc_kind, o.doc_kind)}")
             if not self.live:
-                self.stream.write(f"{line} | {self.status_line()}\n")
+                self._write(f"{line} | {self.status_line()}\n")
             elif o.status not in FINE:
-                self.stream.write(f"\r\033[K{line}\n")
+                self._write(f"\r\033[K{line}\n")
             self._draw()
 
+    def _write(self, text: str) -> None:
+        """Write and flush; once the output is gone (closed pipe), stop printing, never the batch."""
+        if self._broken:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except OSError:
+            self._broken = True
+
     def _draw(self) -> None:
-        if self.live:
+        if self.live and self.total:
             columns = shutil.get_terminal_size((100, 20)).columns
             text = f"{bar(self.done, self.total)} {self.status_line()}"
-            self.stream.write("\r\033[K" + text[:columns - 1])
-        self.stream.flush()
+            self._write("\r\033[K" + text[:columns - 1])
 
     def _tick(self, every: float) -> None:
         while not self._stop.wait(every):
@@ -91,12 +104,14 @@ class Progress:
                 self._draw()
 
     def close(self) -> None:
-        """Stop redrawing; leave the final bar on its own line."""
+        """Stop redrawing; leave the final bar on its own line (once; none if nothing was planned)."""
+        if self._closed:
+            return
+        self._closed = True
         self._stop.set()
         if self._ticker.is_alive():
             self._ticker.join()
-        if self.live:
+        if self.live and self.total:
             with self._lock:
                 self._draw()
-                self.stream.write("\n")
-                self.stream.flush()
+                self._write("\n")

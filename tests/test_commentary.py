@@ -181,5 +181,18 @@ def test_a_quoted_number_that_no_longer_matches_is_flagged_even_below_the_thresh
         "văn bản ghi 1.095 (so_hoc_sinh) nhưng số liệu hiện là 1.100",
         "văn bản ghi 79,2% (ty_le_hoan_thanh_chuong_trinh_lop_hoc) nhưng số liệu hiện là 79,3%"]
     assert cm.changed_values(written, current, Decimal("0.05"), "Trường có {{ so_hoc_sinh }} học sinh.") == []
-    assert not cm.quotes("có 11.095 học sinh", "1.095") and not cm.quotes("79,25%", "79,2")
-    assert cm.quotes("(1.095)", "1.095")
+    assert not cm.quotes("có 11.095 học sinh", "1.095") and not cm.quotes("79,25%", "79,2", True)
+    assert cm.quotes("(1.095)", "1.095") and cm.quotes("đạt 79,2 %", "79,2", True)
+    assert cm.changed_values(written, current, Decimal("0.05"), "Có 1095 học sinh.") == [
+        "văn bản ghi 1.095 (so_hoc_sinh) nhưng số liệu hiện là 1.100"]  # written without the dot
+
+
+def test_numbers_that_only_look_like_an_old_value_are_not_flagged():
+    t = Decimal("0.05")
+    # a date and a document number, not the count
+    assert cm.changed_values({"so_lop": "21"}, {"so_lop": "22"}, t, "Ngày 21/11/2023, Luật 43/2019/QH14.") == []
+    # a count, not the rate
+    assert cm.changed_values({"ty_le_len_lop": "50"}, {"ty_le_len_lop": "50.1"}, t, "Có 50 học sinh giỏi.") == []
+    # the same number is another indicator's current value: "21 lớp" is right
+    assert cm.changed_values({"so_giao_vien": "21"}, {"so_giao_vien": "22", "so_lop": "21"}, t,
+                             "Trường có 21 lớp.") == []

@@ -26,7 +26,7 @@ def test_noop_rerun_and_single_school_edit(tmp_path):
     page = index.read_bytes()
     again = _kehoach(*args, cwd=tmp_path)
     assert again.returncode == 0
-    assert index.read_bytes() == page and "thành công" in page.decode()  # the reports did not change
+    assert index.read_bytes() == page and "thành công" in page.decode()  # skipped shows the last render
     assert _statuses(again.stdout) == {"TH01": "bỏ qua (không thay đổi)",
                                        "THCS01": "bỏ qua (không thay đổi)"}
     path = tmp_path / "mini" / "enrollment_by_grade.csv"

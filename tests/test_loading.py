@@ -180,3 +180,12 @@ def test_school_digest_follows_exactly_the_inputs_of_that_school(mini):
     (store / "ket_qua.md").write_text("Nhận xét mới.", encoding="utf-8")
     commented = _digests(mini)
     assert commented["THCS01"] != shared["THCS01"] and commented["TH01"] == shared["TH01"]
+
+
+def test_blanking_an_optional_number_of_one_school_leaves_the_others_keys_alone(mini):
+    first = _digests(mini)
+    rows = list(csv.reader((mini / "enrollment_by_grade.csv").open(encoding="utf-8")))
+    row = next(i for i, r in enumerate(rows, 1) if r[0] == "TH01")
+    _edit(mini / "enrollment_by_grade.csv", row, "female", "")  # the column becomes float
+    edited = _digests(mini)
+    assert edited["TH01"] != first["TH01"] and edited["THCS01"] == first["THCS01"]

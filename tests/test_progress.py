@@ -39,8 +39,8 @@ def test_log_mode_writes_one_line_per_report_with_counts_and_time_left():
     lines = out.getvalue().splitlines()
     assert len(lines) == 3 and "\r" not in out.getvalue()
     assert lines[1].startswith("[2] ✗ TH02 — lỗi khi chạy ô (2,5 giây) | KH phát triển GD | 2/4 (50%)")
-    assert "xong 1 · lỗi ô 1 · bỏ qua 1" in lines[2]
-    assert re.search(r"còn khoảng [\d,]+ giây$", lines[2])  # one report left
+    assert lines[2].endswith(" · xong 1 · lỗi ô 1 · bỏ qua 1")
+    assert re.search(r"3/4 \(75%\) · đã chạy [\d,]+ giây, còn khoảng [\d,]+ giây · ", lines[2])
     assert "còn khoảng" not in Progress(io.StringIO(), live=False).status_line()
 
 
@@ -55,5 +55,37 @@ def test_live_mode_redraws_one_bar_and_keeps_failures_above_it():
     assert "TH01" not in text  # successes only move the bar
     assert "\r\033[K[2] ✗ TH02 — quá thời gian (2,5 giây)" in text
     final = text.rstrip("\n").rsplit("\r\033[K", 1)[1]
-    assert final.startswith("▕" + "█" * 24 + "▏ 2/2 (100%) · xong 1 · quá giờ 1 · đã chạy")
+    assert final.startswith("▕" + "█" * 24 + "▏ 2/2 (100%) · đã chạy ")
+    assert final.endswith(" · xong 1 · quá thời gian 1")
     assert text.endswith("\n") and not progress._ticker.is_alive()
+    progress.close()
+    assert out.getvalue() == text  # closing twice prints nothing more
+
+
+def test_large_batches_use_vietnamese_thousands():
+    progress = Progress(io.StringIO(), live=False)
+    progress.planned(1200)
+    progress.done, progress.counts = 1095, {"ok": 1093, "cell_error": 2}
+    assert progress.status_line().startswith("1.095/1.200 (91%) · đã chạy ")
+    assert progress.status_line().endswith(" · xong 1.093 · lỗi ô 2")
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_output_stops_the_printing_not_the_batch():
+    for live in (False, True):
+        progress = Progress(_ClosedPipe(), live=live, tick=0.05)
+        progress.planned(2)
+        progress(_outcome("TH01", "ok"))
+        progress(_outcome("TH02", "cell_error"))
+        progress.close()
+        assert progress.done == 2
+
+
+def test_nothing_is_drawn_when_the_run_stopped_before_planning():
+    out = io.StringIO()
+    Progress(out, live=True, tick=0.05).close()
+    assert out.getvalue() == ""

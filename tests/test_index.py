@@ -1,0 +1,35 @@
+"""The index page's view of the run ledger."""
+
+import json
+
+from kehoach_nb.index_page import latest_outcomes
+
+DOC = "ke_hoach_phat_trien_giao_duc"
+FILES = {"html": f"{DOC}.html", "pdf": f"{DOC}.pdf"}
+
+
+def _ledger(tmp_path, *records):
+    path = tmp_path / "so_cai_chay.jsonl"
+    path.write_text("".join(json.dumps({"school_id": "TH01", "doc_kind": DOC, **r}) + "\n"
+                            for r in records), encoding="utf-8")
+    return path
+
+
+def test_skipped_shows_the_render_whose_report_is_on_disk(tmp_path):
+    ledger = _ledger(tmp_path, {"status": "ok", "files": FILES, "audit": [0, 2]},
+                     {"status": "cell_error", "files": {}, "audit": None},
+                     {"status": "skipped", "files": FILES, "audit": None})  # data reverted
+    (o,) = latest_outcomes(ledger)
+    assert (o.status, o.files, o.audit) == ("ok", FILES, [0, 2])
+
+
+def test_a_failure_is_shown_as_such_without_the_earlier_audit_counts(tmp_path):
+    ledger = _ledger(tmp_path, {"status": "ok", "files": FILES, "audit": [0, 2]},
+                     {"status": "cell_error", "files": {}, "audit": None})
+    (o,) = latest_outcomes(ledger)
+    assert (o.status, o.files, o.audit) == ("cell_error", {}, None)
+
+
+def test_skipped_with_no_earlier_render_in_the_ledger_stays_skipped(tmp_path):
+    (o,) = latest_outcomes(_ledger(tmp_path, {"status": "skipped", "files": FILES}))
+    assert o.status == "skipped" and o.files == FILES
