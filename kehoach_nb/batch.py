@@ -135,13 +135,9 @@ def place(task: Task, outcome: Outcome, files: dict[str, bytes]) -> None:
 
 def _die_with_parent() -> None:
     """Pool initializer: a worker (and so its kernels) ends when the orchestrator is killed."""
-    try:
-        import ctypes
-        import signal
+    from .kernel_fork import die_with_parent  # imported here: the CLI need not load jupyter_client
 
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
 
 
 def _local_executor(jobs: int):

@@ -38,10 +38,14 @@ IMPORT_ENV = ("MPLBACKEND", "MPLCONFIGDIR", "TZ", "LANG", "LC_ALL", "OPENBLAS_NU
               "OMP_NUM_THREADS", "PYTHONHASHSEED", "PYTHONPATH")
 
 
-def _die_with_parent() -> None:
-    import ctypes
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when the thread that started it ends (no-op elsewhere)."""
+    try:
+        import ctypes
 
-    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _preload() -> None:
@@ -59,7 +63,7 @@ def _become_kernel(request: dict, zygote: int) -> None:
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        _die_with_parent()
+        die_with_parent()
         if os.getppid() != zygote:  # the zygote died before the signal was armed
             os._exit(1)
         os.environ.clear()
