@@ -7,7 +7,7 @@ __all__ = ["build_report", "__version__"]
 def __getattr__(name: str):
     # imported on first use, so the command line starts without pandas/matplotlib
     if name == "build_report":
-        from .report import build_report
+        from .plans import build_report
 
         return build_report
     raise AttributeError(name)

@@ -1,71 +1,61 @@
 """Charts for print: matplotlib figures with Vietnamese labels, embedded as PNG.
 
-Builders return a `Chart` holding the figure's data and its caption; the figure
-is drawn with the Agg canvas directly, so the kernel's backend never matters.
+Builders return a model `Chart` holding the data, the caption and the drawing; the
+figure is drawn on its own canvas, so the kernel's backend never matters.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
-from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
 from . import catalogues as cat
 from . import formatting as fm
 from .facts import Facts
+from .model import Chart
 
 FONT = ["Liberation Sans", "DejaVu Sans"]
 COLORS = ["#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47"]
 
 
-@dataclass
-class Chart:
-    """One chart: caption, category labels, named series (for tests and drawing)."""
+def figure(c: Chart) -> Figure:
+    """Bars per category, one colour per series; Vietnamese number labels."""
+    fig = Figure(figsize=(6.3, 3.2), dpi=200)
+    ax = fig.add_subplot()
+    width = 0.8 / (1 if c.stacked else max(len(c.series), 1))
+    bottoms = [0.0] * len(c.categories)
+    for i, (name, values) in enumerate(c.series.items()):
+        xs = [j + (0 if c.stacked else (i - (len(c.series) - 1) / 2) * width)
+              for j in range(len(c.categories))]
+        bars = ax.bar(xs, values, width, bottom=bottoms if c.stacked else None,
+                      label=name, color=COLORS[i % len(COLORS)])
+        if not c.stacked:
+            ax.bar_label(bars, labels=[fm.fmt_int(round(v)) for v in values], fontsize=7)
+        bottoms = [b + v for b, v in zip(bottoms, values)]
+    ax.set_xticks(range(len(c.categories)), c.categories, fontsize=8)
+    ax.set_ylabel(c.ylabel, fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _: fm.fmt_dec(v, 0))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=7, frameon=False, ncols=min(len(c.series), 4), loc="upper center",
+              bbox_to_anchor=(0.5, 1.15))
+    for text in fig.findobj(match=lambda a: hasattr(a, "set_fontfamily")):
+        text.set_fontfamily(FONT)
+    fig.tight_layout()
+    return fig
 
-    number: int
-    caption: str
-    categories: list[str]
-    series: dict[str, list[float]]
-    ylabel: str
-    stacked: bool = False
 
-    def figure(self) -> Figure:
-        fig = Figure(figsize=(6.3, 3.2), dpi=200)
-        ax = fig.add_subplot()
-        width = 0.8 / (1 if self.stacked else max(len(self.series), 1))
-        bottoms = [0.0] * len(self.categories)
-        for i, (name, values) in enumerate(self.series.items()):
-            xs = [j + (0 if self.stacked else (i - (len(self.series) - 1) / 2) * width)
-                  for j in range(len(self.categories))]
-            bars = ax.bar(xs, values, width, bottom=bottoms if self.stacked else None,
-                          label=name, color=COLORS[i % len(COLORS)])
-            if not self.stacked:
-                ax.bar_label(bars, labels=[fm.fmt_int(round(v)) for v in values], fontsize=7)
-            bottoms = [b + v for b, v in zip(bottoms, values)]
-        ax.set_xticks(range(len(self.categories)), self.categories, fontsize=8)
-        ax.set_ylabel(self.ylabel, fontsize=8)
-        ax.tick_params(axis="y", labelsize=8)
-        ax.yaxis.set_major_formatter(lambda v, _: fm.fmt_dec(v, 0))
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(fontsize=7, frameon=False, ncols=min(len(self.series), 4), loc="upper center",
-                  bbox_to_anchor=(0.5, 1.15))
-        for text in fig.findobj(match=lambda a: hasattr(a, "set_fontfamily")):
-            text.set_fontfamily(FONT)
-        fig.tight_layout()
-        return fig
-
-    def render_html(self) -> str:
-        buf = io.BytesIO()
-        self.figure().savefig(buf, format="png", metadata={"Software": None})
-        data = base64.b64encode(buf.getvalue()).decode()
-        caption = html.escape(f"Biểu đồ {self.number}: {self.caption}")
-        return (f'<figure class="chart"><img alt="{caption}" src="data:image/png;base64,{data}"/>'
-                f"<figcaption>{caption}</figcaption></figure>")
-
-    _repr_html_ = render_html
+def drawn(c: Chart) -> Chart:
+    """The chart with its drawing attached: PNG (base64, for HTML and Word) and SVG (for PDF)."""
+    fig = figure(c)
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", metadata={"Software": None})
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    c.png = base64.b64encode(png.getvalue()).decode()
+    c.svg = svg.getvalue().decode("utf-8")
+    return c
 
 
 def enrollment_chart(f: Facts) -> Chart | None:
@@ -79,8 +69,8 @@ def enrollment_chart(f: Facts) -> Chart | None:
         by = dict(zip(sc.by_grade["grade"].astype(int), sc.by_grade["students"]))
         series[f"{cat.label('scenario', sc.scenario)} {fm.fmt_school_year(sc.year)}"] = [
             float(by.get(g, 0)) for g in grades]
-    return Chart(0, "Số học sinh theo khối lớp qua các năm học", [f"Khối {g}" for g in grades],
-                 series, "Số học sinh")
+    return drawn(Chart("Số học sinh theo khối lớp qua các năm học", [f"Khối {g}" for g in grades],
+                       series, "Số học sinh"))
 
 
 MAIN_DIMENSIONS = ["tong_hop", "hoc_tap", "hoc_luc", "mon:tieng_viet", "mon:toan"]
@@ -100,6 +90,6 @@ def results_chart(f: Facts) -> Chart | None:
     cats = list(dists[0].counts)
     series = {cat.category_label(c): [float(d.rates[c] or 0) for d in dists] for c in cats}
     label = cat.dimension_label(regime, dists[0].dimension)
-    return Chart(0, f"{label} năm học {fm.fmt_school_year(f.results_year)} (tỉ lệ %)",
-                 [f"Khối {d.grade}" if d.grade else "Toàn trường" for d in dists], series,
-                 "Tỉ lệ (%)", stacked=True)
+    return drawn(Chart(f"{label} năm học {fm.fmt_school_year(f.results_year)} (tỉ lệ %)",
+                       [f"Khối {d.grade}" if d.grade else "Toàn trường" for d in dists], series,
+                       "Tỉ lệ (%)", stacked=True))

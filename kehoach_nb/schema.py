@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 
 SCHOOL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 SCENARIOS = ("actual", "estimate", "plan")
-DOC_KINDS = ("ke_hoach_phat_trien_giao_duc", "ke_hoach_cai_tien_chat_luong",
-             "ke_hoach_xay_dung_truong_chuan", "ke_hoach_giai_phap_nang_cao_chat_luong")
+from .kinds import CODES as DOC_KINDS  # noqa: E402  (declared once, in kinds.py)
 
 
 @dataclass(frozen=True)

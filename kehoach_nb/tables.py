@@ -2,66 +2,29 @@
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass, field
 
 from . import catalogues as cat
 from . import formatting as fm
 from . import indicators as ind
 from .facts import Facts
+from .model import HeadCell, Table
 
 Header = list[tuple[str, int, int]]  # (text, colspan, rowspan)
-
-
-@dataclass
-class DocTable:
-    """A bordered table: caption, header rows with spans, body rows of text."""
-
-    caption: str
-    header: list[Header]
-    rows: list[list[str]]
-    total_rows: int = 0  # the last n rows are totals (bold)
-    landscape: bool = False
-    notes: list[str] = field(default_factory=list)
-    number: int = 0  # set in order of appearance by the report
-    widths: tuple[int, ...] = ()  # column widths in percent, for text-heavy tables
-
-    def render_html(self) -> str:
-        head = "".join(
-            "<tr>" + "".join(_th(t, c, r) for t, c, r in row) + "</tr>" for row in self.header)
-        body = []
-        for i, row in enumerate(self.rows):
-            cls = ' class="total"' if i >= len(self.rows) - self.total_rows else ""
-            body.append(f"<tr{cls}>" + "".join(_td(v, j) for j, v in enumerate(row)) + "</tr>")
-        notes = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in self.notes)
-        cols = "".join(f'<col style="width: {w}%">' for w in self.widths)
-        return (f'<div class="doc-table{" landscape" if self.landscape else ""}">'
-                f'<p class="caption">{html.escape(self._title())}</p><table>'
-                f"{f'<colgroup>{cols}</colgroup>' if cols else ''}"
-                f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>{notes}</div>")
-
-    def _title(self) -> str:
-        return f"Bảng {self.number}. {self.caption}" if self.number else self.caption
-
-    _repr_html_ = render_html
-
-
-def _th(text: str, colspan: int, rowspan: int) -> str:
-    span = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
-    return f"<th{span}>{html.escape(text)}</th>"
-
-
 NUMERIC = re.compile(r"^[-+]?[\d.,]+%?( \([\d.,]+%\))?$|^—$")
 
 
-def _td(value: str, col: int) -> str:
-    """A cell; figures are right-aligned, text keeps its line breaks."""
-    cls = ' class="num"' if col > 0 and NUMERIC.match(value) else ""
-    return f"<td{cls}>{html.escape(value).replace(chr(10), '<br>')}</td>"
+def make_table(caption: str, header: list[Header], rows: list[list[str]], total_rows: int = 0,
+               landscape: bool = False, notes: list[str] | None = None,
+               widths: tuple[int, ...] = ()) -> Table:
+    """A model table; figures (every column but the first) are marked for right alignment."""
+    head = [[HeadCell(t, c, r) for t, c, r in row] for row in header]
+    numeric = [[j > 0 and bool(NUMERIC.match(v)) for j, v in enumerate(row)] for row in rows]
+    return Table(caption, head, rows, total_rows, landscape, list(notes or []), list(widths),
+                 numeric=numeric)
 
 
-def comparison_table(f: Facts, pad: bool = True) -> DocTable | None:
+def comparison_table(f: Facts, pad: bool = True) -> Table | None:
     """Seed-000 table: schools, classes, pupils for t−1 and t, and the change."""
     prev, plan = f.previous, f.plan
     if prev is None or plan is None:
@@ -74,14 +37,14 @@ def comparison_table(f: Facts, pad: bool = True) -> DocTable | None:
               fm.fmt_delta(0), fm.fmt_delta(plan.classes - prev.classes),
               fm.fmt_delta(plan.students - prev.students)]
     sub = [("Số trường", 1, 1), ("Số lớp", 1, 1), ("Học sinh", 1, 1)]
-    return DocTable(
+    return make_table(
         f"Quy mô trường, lớp, học sinh năm học {fm.fmt_school_year(plan.year)} so với năm học trước",
         [[("Cấp học", 1, 2), (p_label, 3, 1), (t_label, 3, 1), ("Tăng (giảm)", 3, 1)],
          sub + sub + [("Trường", 1, 1), ("Lớp", 1, 1), ("Học sinh", 1, 1)]],
         [[level] + values, ["Cộng"] + values], total_rows=1)
 
 
-def enrollment_table(f: Facts, pad: bool = True) -> DocTable | None:
+def enrollment_table(f: Facts, pad: bool = True) -> Table | None:
     """Classes and pupils by grade for every year with per-grade data."""
     years = [sc for sc in f.scales.values() if sc.from_parts]
     if not years:
@@ -102,7 +65,7 @@ def enrollment_table(f: Facts, pad: bool = True) -> DocTable | None:
     for sc in years:
         total += [fm.fmt_int(sc.classes), fm.fmt_int(sc.students),
                   fm.fmt_dec(ind.students_per_class(sc.students, sc.classes), 1, False)]
-    return DocTable("Số lớp, số học sinh theo khối lớp", head, rows + [total], total_rows=1)
+    return make_table("Số lớp, số học sinh theo khối lớp", head, rows + [total], total_rows=1)
 
 
 STAFF_COLUMNS = [("count", "Tổng số"), ("female", "Nữ"), ("ethnic_minority", "Dân tộc"),
@@ -111,7 +74,7 @@ STAFF_COLUMNS = [("count", "Tổng số"), ("female", "Nữ"), ("ethnic_minority
                  ("party_members", "Đảng viên")]
 
 
-def staff_table(f: Facts) -> DocTable | None:
+def staff_table(f: Facts) -> Table | None:
     st = f.staff
     if st is None:
         return None
@@ -126,11 +89,11 @@ def staff_table(f: Facts) -> DocTable | None:
             else "" for c, _ in cols])
     rows.append(["Tổng số"] + [fm.fmt_int(ind.group_sum(st.by_role, list(st.by_role.index), c) or 0)
                                for c, _ in cols])
-    return DocTable(f"Đội ngũ cán bộ quản lý, giáo viên, nhân viên năm học "
+    return make_table(f"Đội ngũ cán bộ quản lý, giáo viên, nhân viên năm học "
                     f"{fm.fmt_school_year(st.year)}", head, rows, total_rows=1)
 
 
-def rooms_table(f: Facts, pad: bool = True) -> DocTable | None:
+def rooms_table(f: Facts, pad: bool = True) -> Table | None:
     if f.rooms is None or f.rooms.empty:
         return None
     kinds = ["kien_co", "ban_kien_co", "tam", "muon", "unknown"]
@@ -144,18 +107,18 @@ def rooms_table(f: Facts, pad: bool = True) -> DocTable | None:
             fm.fmt_int(int(g.loc[g["construction"] == k, "count"].sum()), pad) for k in present])
     rows.append(["Tổng số", fm.fmt_int(ind.total_rooms(rooms))] + [
         fm.fmt_int(int(rooms.loc[rooms["construction"] == k, "count"].sum())) for k in present])
-    return DocTable(f"Phòng học, phòng chức năng năm học {fm.fmt_school_year(f.rooms_year)}",
+    return make_table(f"Phòng học, phòng chức năng năm học {fm.fmt_school_year(f.rooms_year)}",
                     head, rows, total_rows=1)
 
 
-def results_tables(f: Facts) -> list[DocTable]:
+def results_tables(f: Facts) -> list[Table]:
     """Per year, one table per regime, model and category set: rows (grade, dimension), "n (x%)"."""
     sets = f.result_sets or ([(f.results_year, f.results_scenario, f.distributions)]
                              if f.distributions else [])
     return [t for year, scen, dists in sets for t in _results_year(year, scen, dists)]
 
 
-def _results_year(year: int, scenario: str, dists: list[ind.Distribution]) -> list[DocTable]:
+def _results_year(year: int, scenario: str, dists: list[ind.Distribution]) -> list[Table]:
     groups: dict[tuple, list[ind.Distribution]] = {}
     for d in dists:
         groups.setdefault((d.regime, d.program_model, tuple(d.counts)), []).append(d)
@@ -170,7 +133,7 @@ def _results_year(year: int, scenario: str, dists: list[ind.Distribution]) -> li
         label = cat.label("scenario", scenario).lower() if scenario != "actual" else ""
         kinds = list(dict.fromkeys(cat.dimension_label(regime, d.dimension.partition(":")[0])
                                    for d in group))
-        out.append(DocTable(
+        out.append(make_table(
             f"{', '.join(kinds[:1] + [k[:1].lower() + k[1:] for k in kinds[1:]])} của học sinh năm học {fm.fmt_school_year(year)}"
             f"{' (' + label + ')' if label else ''} theo {cat.regimes()[regime]['label']}{model_note}",
             head, rows, landscape=len(cats) > 5))

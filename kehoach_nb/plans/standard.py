@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import math
 
-from markupsafe import Markup
-
-from . import catalogues as cat
-from . import formatting as fm
-from . import narrative
-from .document import Block, Context, blocks, legal_lines
-from .tables import DocTable
+from .. import catalogues as cat
+from .. import formatting as fm
+from .. import narrative
+from ..model import Table
+from ..tables import make_table
+from .frame import Context, legal_lines, section, visual
 
 STANDARDS = {
     "tt59_2012": ["Tổ chức và quản lý nhà trường", "Cán bộ quản lý, giáo viên, nhân viên",
@@ -22,7 +21,7 @@ ROOMS_PER_CLASS = {"phong_hoc": 1}
 
 
 def _standard_names(ctx: Context) -> list[str]:
-    from .accreditation import framework, framework_in_force
+    from ..accreditation import framework, framework_in_force
 
     code = ctx.facts.meta.get("framework") or framework_in_force(ctx.facts.level, ctx.facts.on)
     if code in STANDARDS or code is None:
@@ -39,7 +38,7 @@ def required_rooms(ctx: Context) -> dict[str, int]:
     return {"phong_hoc": classes, **{r: 1 for r in listed}}
 
 
-def rooms_inventory(ctx: Context) -> DocTable | None:
+def rooms_inventory(ctx: Context) -> Table | None:
     f = ctx.facts
     if f.rooms is None:
         return None
@@ -53,13 +52,13 @@ def rooms_inventory(ctx: Context) -> DocTable | None:
         rows.append([cat.label("room_type", room), fm.fmt_int(h), fm.fmt_int(n) if n else "—",
                      fm.fmt_int(add) if add else "—"])
     rows.append(["Tổng số"] + [fm.fmt_int(x) for x in totals])
-    return DocTable(f"Phòng học, phòng chức năng: hiện có, theo chuẩn, cần bổ sung (năm học "
+    return make_table(f"Phòng học, phòng chức năng: hiện có, theo chuẩn, cần bổ sung (năm học "
                     f"{fm.fmt_school_year(f.rooms_year)})",
                     [[("Loại phòng", 1, 1), ("Hiện có", 1, 1), ("Theo chuẩn", 1, 1), ("Cần bổ sung", 1, 1)]],
                     rows, total_rows=1)
 
 
-def equipment_inventory(ctx: Context) -> DocTable | None:
+def equipment_inventory(ctx: Context) -> Table | None:
     """Items the school has and needs; per-class items default to one per class."""
     f = ctx.facts
     eq = f.equipment
@@ -76,11 +75,11 @@ def equipment_inventory(ctx: Context) -> DocTable | None:
         totals = [totals[0] + have, totals[1] + int(need)]
         rows.append([cat.label("equipment", r["item"]), fm.fmt_int(have), fm.fmt_int(int(need)) if need else "—"])
     rows.append(["Tổng số", fm.fmt_int(totals[0]), fm.fmt_int(totals[1])])
-    return DocTable("Thiết bị: hiện có và cần bổ sung",
+    return make_table("Thiết bị: hiện có và cần bổ sung",
                     [[("Thiết bị", 1, 1), ("Hiện có", 1, 1), ("Cần bổ sung", 1, 1)]], rows, total_rows=1)
 
 
-def planned_rooms(ctx: Context) -> DocTable | None:
+def planned_rooms(ctx: Context) -> Table | None:
     """Rooms planned for the later years of the period (facility_room rows after the plan year)."""
     rooms = ctx.tables["facility_room"]
     later = rooms[rooms["school_year"] > (ctx.facts.rooms_year or ctx.year)]
@@ -91,28 +90,25 @@ def planned_rooms(ctx: Context) -> DocTable | None:
     rows = [[cat.label("room_type", t)] + [fm.fmt_int(int(later[(later["school_year"] == y)
                                                              & (later["room_type"] == t)]["count"].sum()))
                                            for y in years] for t in types]
-    return DocTable("Lộ trình phòng học, phòng chức năng theo năm học",
+    return make_table("Lộ trình phòng học, phòng chức năng theo năm học",
                     [[("Loại phòng", 1, 1)] + [(fm.fmt_school_year(y), 1, 1) for y in years]], rows)
 
 
-def standard_plan(ctx: Context) -> list[Block]:
+def standard_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
-    first = Markup(f'<section class="can-cu">{legal_lines(ctx.tables["legal_basis"].to_dict("records"))}</section>')
-    first += blocks().section(2, "I.", "MỤC ĐÍCH, YÊU CẦU", b.analyst("muc_dich", "Mục đích, yêu cầu", "mục đích"))
-    situation = b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, f.previous or f.plan)
-                          if (f.previous or f.plan) else "")
-    situation += b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f))
-    situation += b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f))
-    first += blocks().section(2, "II.", "THỰC TRẠNG NHÀ TRƯỜNG", situation)
-    part1 = Block(str(first), b.take_sections())
+    base = f.previous or f.plan
+    situation = (b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, base) if base else "")
+                 + b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f))
+                 + b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f)))
     subs = []
     for i, name in enumerate(_standard_names(ctx), start=1):
         body = b.analyst(f"tieu_chuan.{i}", f"Tiêu chuẩn {i}", name)
         if i == 3:
-            body += Markup("").join(b.visual(t) for t in (rooms_inventory(ctx), equipment_inventory(ctx),
-                                                          planned_rooms(ctx)))
-        subs.append(blocks().section(3, f"{i}.", f"Tiêu chuẩn {i}: {name}", body))
-    content = blocks().section(2, "III.", "NỘI DUNG VÀ GIẢI PHÁP", Markup("").join(subs))
-    content += blocks().section(2, "IV.", "LỘ TRÌNH THỰC HIỆN", b.analyst("lo_trinh", "Lộ trình", "lộ trình"))
-    content += blocks().section(2, "V.", "KIẾN NGHỊ, ĐỀ XUẤT", b.analyst("kien_nghi", "Kiến nghị", "kiến nghị"))
-    return [part1, Block(str(content), b.take_sections())]
+            body += visual(rooms_inventory(ctx), equipment_inventory(ctx), planned_rooms(ctx))
+        subs += section(3, f"{i}.", f"Tiêu chuẩn {i}: {name}", body)
+    return (legal_lines(ctx.tables["legal_basis"].to_dict("records"))
+            + section(2, "I.", "MỤC ĐÍCH, YÊU CẦU", b.analyst("muc_dich", "Mục đích, yêu cầu", "mục đích"))
+            + section(2, "II.", "THỰC TRẠNG NHÀ TRƯỜNG", situation)
+            + section(2, "III.", "NỘI DUNG VÀ GIẢI PHÁP", subs)
+            + section(2, "IV.", "LỘ TRÌNH THỰC HIỆN", b.analyst("lo_trinh", "Lộ trình", "lộ trình"))
+            + section(2, "V.", "KIẾN NGHỊ, ĐỀ XUẤT", b.analyst("kien_nghi", "Kiến nghị", "kiến nghị")))

@@ -3,15 +3,12 @@ a row per criterion in catalogue order, the summary by standard, and the rules A
 
 from __future__ import annotations
 
-from markupsafe import Markup
-
-from . import accreditation as acc
-from . import formatting as fm
-from . import indicators as ind
-from . import narrative, tables
-from .document import Block, Context, blocks, legal_lines
-from .sanitize import text_to_html
-from .tables import DocTable
+from .. import accreditation as acc
+from .. import formatting as fm
+from .. import narrative, tables
+from ..model import Table
+from ..tables import make_table
+from .frame import Context, legal_lines, section, visual
 
 LEVEL_TEXT = {0: "Chưa đạt Mức 1", 1: "Mức 1", 2: "Mức 2", 3: "Mức 3", 4: "Mức 4"}
 
@@ -22,7 +19,7 @@ def _framework(ctx: Context) -> acc.Framework:
     return acc.framework(code)
 
 
-def pupils_table(ctx: Context) -> DocTable | None:
+def pupils_table(ctx: Context) -> Table | None:
     """Pupils by grade with disadvantaged and inclusive pupils and the change on last year."""
     f = ctx.facts
     now, before = f.previous or f.plan, f.scales.get((f.previous or f.plan).year - 1) if (f.previous or f.plan) else None
@@ -42,7 +39,7 @@ def pupils_table(ctx: Context) -> DocTable | None:
         fm.fmt_delta(now.students - before.students) if before else "—"]
     head = [[("Khối lớp", 1, 1), ("Số lớp", 1, 1), ("Số học sinh", 1, 1)]
             + [(labels[c], 1, 1) for c in cols] + [("Tăng (giảm) so với năm trước", 1, 1)]]
-    return DocTable(f"Học sinh năm học {fm.fmt_school_year(now.year)}", head, rows + [total], total_rows=1)
+    return make_table(f"Học sinh năm học {fm.fmt_school_year(now.year)}", head, rows + [total], total_rows=1)
 
 
 def _levels(ctx: Context, fw: acc.Framework) -> tuple[dict[str, int], list[dict]]:
@@ -70,7 +67,7 @@ def _suggestions(ctx: Context, fw: acc.Framework) -> dict[str, str]:
     return {s.criterion: s.reason for s in found}
 
 
-def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dict]) -> DocTable:
+def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dict]) -> Table:
     """IV. Nội dung thực hiện: one row per criterion of the framework, in order (landscape)."""
     actions = ctx.tables["improvement_action"].to_dict("records")
     by_code: dict[str, list[dict]] = {}
@@ -96,11 +93,11 @@ def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dic
     lacking = acc.actions_missing(acc.criteria_not_met(levels, fw, 3), actions)
     if lacking:
         notes.append("Tiêu chí chưa đạt Mức 3 nhưng chưa có biện pháp cải tiến: " + ", ".join(lacking) + ".")
-    return DocTable(f"Nội dung cải tiến theo tiêu chí ({fw.label})", head, body, landscape=True, notes=notes,
+    return make_table(f"Nội dung cải tiến theo tiêu chí ({fw.label})", head, body, landscape=True, notes=notes,
                     widths=(18, 8, 17, 25, 10, 10, 12))
 
 
-def summary_table(fw: acc.Framework, levels: dict) -> DocTable:
+def summary_table(fw: acc.Framework, levels: dict) -> Table:
     """A5: per standard, criteria reaching each level, and the school level (A2)."""
     sums = acc.standard_summary(levels, fw) + [acc.total_summary(levels, fw)]
     top = max(fw.criterion_levels)
@@ -112,32 +109,27 @@ def summary_table(fw: acc.Framework, levels: dict) -> DocTable:
     school = acc.school_level(levels, fw)
     note = (f"Mức đạt của nhà trường theo tự đánh giá: {LEVEL_TEXT.get(school, '—')}."
             if school is not None else "Chưa đủ kết quả tự đánh giá để xác định mức đạt của nhà trường.")
-    return DocTable("Tổng hợp kết quả tự đánh giá theo tiêu chuẩn", head, rows, total_rows=1, notes=[note])
+    return make_table("Tổng hợp kết quả tự đánh giá theo tiêu chuẩn", head, rows, total_rows=1, notes=[note])
 
 
-def quality_plan(ctx: Context) -> list[Block]:
+def quality_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     fw = _framework(ctx)
     levels, rows = _levels(ctx, fw)
-    first = Markup(f'<section class="can-cu">{legal_lines(ctx.tables["legal_basis"].to_dict("records"))}</section>')
-    situation = b.visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f))
-    situation += b.visual(tables.staff_table(f))
-    situation += b.analyst("dac_diem.thuan_loi", "Thuận lợi", "đặc điểm tình hình")
-    situation += b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình")
-    first += blocks().section(2, "I.", "ĐẶC ĐIỂM TÌNH HÌNH", situation)
+    situation = (visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f))
+                 + visual(tables.staff_table(f))
+                 + b.analyst("dac_diem.thuan_loi", "Thuận lợi", "đặc điểm tình hình")
+                 + b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình"))
     targets = [narrative.describe_target(r) for r in f.targets.to_dict("records")]
-    goals = b.analyst("muc_dich", "Mục đích", "mục đích") + (
-        Markup(text_to_html("\n".join("- " + t for t in targets))) if targets else Markup(""))
-    first += blocks().section(2, "II.", "MỤC ĐÍCH VÀ CHỈ TIÊU", goals)
-    review = Markup("").join(b.analyst(k, t, "điểm mạnh, điểm yếu") for k, t in
-                             (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"), ("nguyen_nhan", "Nguyên nhân")))
-    first += blocks().section(2, "III.", "ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", review)
-    part1 = Block(str(first), b.take_sections())
-    body = blocks().section(2, "IV.", "NỘI DUNG THỰC HIỆN", b.visual(criteria_table(ctx, fw, levels, rows)))
-    body += blocks().section(2, "V.", "TỔ CHỨC THỰC HIỆN",
-                             b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))
-    body += blocks().section(2, "VI.", "TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", b.visual(summary_table(fw, levels)))
-    return [part1, Block(str(body), b.take_sections())]
-
-
-__all__ = ["quality_plan", "ind"]
+    goals = b.analyst("muc_dich", "Mục đích", "mục đích") + (b.items("chi_tieu", targets) if targets else [])
+    review = [x for k, t in (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"),
+                             ("nguyen_nhan", "Nguyên nhân"))
+              for x in b.analyst(k, t, "điểm mạnh, điểm yếu")]
+    return (legal_lines(ctx.tables["legal_basis"].to_dict("records"))
+            + section(2, "I.", "ĐẶC ĐIỂM TÌNH HÌNH", situation)
+            + section(2, "II.", "MỤC ĐÍCH VÀ CHỈ TIÊU", goals)
+            + section(2, "III.", "ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", review)
+            + section(2, "IV.", "NỘI DUNG THỰC HIỆN", [criteria_table(ctx, fw, levels, rows)])
+            + section(2, "V.", "TỔ CHỨC THỰC HIỆN",
+                      b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))
+            + section(2, "VI.", "TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", [summary_table(fw, levels)]))

@@ -1,0 +1,119 @@
+"""Text into model blocks: computed passages (one paragraph per line, "+ "/"- " items)
+and the school's Markdown (through mistune's syntax tree; raw HTML never survives)."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import mistune
+
+from .model import HeadCell, Item, ItemList, Paragraph, Run, Table
+
+_MD = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+_TAG = re.compile(r"<[^>]*>")
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+
+
+def passage_blocks(text: str) -> list:
+    """A computed passage: each line a paragraph, consecutive "+ "/"- " lines one list."""
+    out: list = []
+    for line in text.splitlines():
+        if line[:2] in ("+ ", "- "):
+            if not (out and isinstance(out[-1], ItemList)):
+                out.append(ItemList([], marker="+"))
+            out[-1].items.append(Item([Run(line[2:])]))
+        else:
+            out.append(Paragraph([Run(line)]))
+    return out
+
+
+def markdown_blocks(md: str) -> list:
+    """The school's Markdown as blocks: paragraphs, lists, sub-headings, tables, quotes."""
+    md = unicodedata.normalize("NFC", md)
+    return [b for tok in _MD(md) for b in _block(tok)]
+
+
+def _block(tok: dict, depth: int = 0) -> list:
+    kind = tok["type"]
+    if kind == "paragraph":
+        runs = _runs(tok.get("children", []))
+        return [Paragraph(runs)] if _visible(runs) else []
+    if kind == "heading":
+        runs = [Run(r.text, True, True) for r in _runs(tok["children"])]
+        return [Paragraph(runs, "subheading")] if _visible(runs) else []
+    if kind == "list":
+        return [ItemList(_items(tok, 0), marker="1." if tok["attrs"].get("ordered") else "-")]
+    if kind == "block_quote":
+        return [b for child in tok["children"] for b in _block(child)]
+    if kind == "table":
+        return [_table(tok)]
+    if kind == "block_html":
+        raw = _TAG.sub("", _HIDDEN.sub("", tok["raw"]))
+        text = html.unescape(raw).strip()
+        return [Paragraph([Run(text)])] if text else []
+    if kind == "block_code":
+        return [Paragraph([Run(tok["raw"].rstrip("\n"))])]
+    return []  # blank lines, thematic breaks
+
+
+def _items(tok: dict, level: int) -> list[Item]:
+    items = []
+    for li in tok["children"]:
+        runs: list[Run] = []
+        nested: list[Item] = []
+        for child in li["children"]:
+            if child["type"] == "list":
+                nested += _items(child, level + 1)
+            elif child["type"] in ("block_text", "paragraph"):
+                if runs:
+                    runs.append(Run(" "))
+                runs += _runs(child.get("children", []))
+        items.append(Item(runs, level))
+        items += nested
+    return items
+
+
+def _table(tok: dict) -> Table:
+    head, body = tok["children"][0], tok["children"][1] if len(tok["children"]) > 1 else {"children": []}
+    header = [[HeadCell(_plain(c["children"])) for c in head["children"]]]
+    rows = [[_plain(c["children"]) for c in row["children"]] for row in body["children"]]
+    return Table("", header, rows)
+
+
+def _runs(children: list, bold: bool = False, italic: bool = False) -> list[Run]:
+    out: list[Run] = []
+    for c in children:
+        kind = c["type"]
+        if kind in ("text", "codespan"):
+            out.append(Run(c["raw"], bold, italic))
+        elif kind == "strong":
+            out += _runs(c["children"], True, italic)
+        elif kind == "emphasis":
+            out += _runs(c["children"], bold, True)
+        elif kind in ("link", "strikethrough"):
+            out += _runs(c["children"], bold, italic)
+        elif kind == "softbreak":
+            out.append(Run(" ", bold, italic))
+        elif kind == "linebreak":
+            out.append(Run("\n", bold, italic))
+    return _merge(out)
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for r in runs:
+        if out and (out[-1].bold, out[-1].italic) == (r.bold, r.italic) and not r.indicator:
+            out[-1] = Run(out[-1].text + r.text, r.bold, r.italic)
+        elif r.text:
+            out.append(r)
+    return out
+
+
+def _plain(children: list) -> str:
+    return "".join(r.text for r in _runs(children))
+
+
+def _visible(runs: list[Run]) -> bool:
+    return any(r.text.strip() for r in runs)

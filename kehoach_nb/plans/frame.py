@@ -1,0 +1,212 @@
+"""The frame shared by every plan: the block builder, NĐ 30 header, legal bases,
+closing with recipients and signature, the audit appendix, and `prepare`/`finish`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .. import catalogues as cat
+from .. import commentary, narrative
+from .. import formatting as fm
+from ..facts import Facts, placeholder_values
+from ..markup import markdown_blocks, passage_blocks
+from ..model import Chart, Closing, Commentary, Document, Header, Heading, Paragraph, Run, Table
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
+
+
+@cache
+def outline() -> dict:
+    return yaml.safe_load((TEMPLATES / "outline.yaml").read_text(encoding="utf-8"))
+
+
+class Builder:
+    """Makes the blocks of one plan; remembers computed passages for the golden files."""
+
+    def __init__(self, f: Facts, narratives: dict[str, str], pad: bool, entries: dict, threshold):
+        self.f, self.narratives, self.pad = f, narratives, pad
+        self.entries, self.threshold = entries, threshold
+        self.values, self.raw_values = placeholder_values(f)
+        self.texts: dict[str, str] = {}
+
+    def passage(self, key: str, text: str) -> list:
+        self.texts[key] = text
+        return passage_blocks(text) if text else []
+
+    def items(self, key: str, lines: list[str]) -> list:
+        """Computed lines (targets) as one list."""
+        self.texts[key] = "\n".join(lines)
+        return passage_blocks("\n".join("- " + t for t in lines))
+
+    def analyst(self, key: str, title: str, area_label: str, optional: bool = False) -> list:
+        """A commentary section: store, then narrative_section, then a marked draft."""
+        draft = None if optional else narrative.draft_text(title, area_label)
+        sec = commentary.choose(key, self.entries, self.narratives.get(key), draft,
+                                self.raw_values, self.threshold)
+        if sec.draft:
+            self.texts[f"draft:{key}"] = draft
+        return [commentary_block(sec.key, sec.markdown, self.raw_values, self.values,
+                                 sec.store_digest, sec.draft, sec.stale)]
+
+
+def commentary_block(key: str, markdown: str, values: dict, shown: dict, store_digest: str = "",
+                     draft: bool = False, stale: list | None = None) -> Commentary:
+    """A commentary section with its Markdown turned into blocks ({{ placeholders }} filled)."""
+    filled = commentary.fill_placeholders(markdown, shown, key) if markdown else ""
+    return Commentary(key, markdown, markdown_blocks(filled), store_digest, draft, list(stale or []),
+                      dict(values), dict(shown))
+
+
+def visual(*objs) -> list:
+    """Tables and charts that exist (a builder returns None when there is no data)."""
+    return [o for o in objs if o is not None]
+
+
+def section(level: int, number: str, title: str, body: list) -> list:
+    return [Heading(level, number, title)] + body
+
+
+def part(number_words: str, title: str, body: list) -> list:
+    return [Heading(1, number_words, title)] + body
+
+
+def header(f: Facts, title: str) -> Header:
+    m = f.meta
+    number = m["register_number"]
+    number = number.zfill(2) if number.isdigit() else number
+    return Header(f.school["governing_body"].upper(), f.school["name"].upper(), f"{number}/{m['symbol']}",
+                  fm.fmt_date_header(m["issue_date"], m.get("issue_place") or f.school["place_name"]),
+                  "KẾ HOẠCH", title)
+
+
+def legal_lines(rows: list[dict]) -> list[Paragraph]:
+    cats = outline()["doc_categories"]
+    lines = []
+    for r in sorted(rows, key=lambda r: r["seq"]):
+        kind = cats.get(r["doc_category"], r["doc_category"].capitalize())
+        date = fm.fmt_date(r["issue_date"]) if r.get("issue_date") else r.get("claimed_date_text")
+        issuer = f" của {r['issuer']}" if r.get("issuer") else ""
+        subject = r["subject"].rstrip(" ;.")
+        lead = cat.label("lead_word", r.get("lead_word") or "can_cu")
+        if r["doc_category"] == "luat":
+            lines.append(f"{lead} Luật {subject} số {r['number']}" + (f" ngày {date}" if date else ""))
+        else:
+            lines.append(f"{lead} {kind} số {r['number']}" + (f" ngày {date}" if date else "")
+                         + f"{issuer} {subject}")
+    return [Paragraph([Run(t + (";" if i < len(lines) - 1 else "."), italic=True)], "can_cu")
+            for i, t in enumerate(lines)]
+
+
+def baseline(f: Facts, row: dict) -> str | None:
+    code = row.get("indicator_code")
+    if code in f.completion:
+        n, d = f.completion[code]
+        return fm.fmt_fraction(n, d)
+    if code == "Q2" and f.previous:
+        return f"{fm.fmt_int(f.previous.students)} học sinh"
+    if code == "Q1" and f.previous:
+        return f"{fm.fmt_int(f.previous.classes)} lớp"
+    return None
+
+
+def closing(f: Facts, recipients: list[dict], document_name: str) -> Closing:
+    m = f.meta
+    names = [r["name"] + (f" ({r['purpose']})" if r.get("purpose") else "")
+             for r in sorted(recipients, key=lambda r: r["order"])] + ["Lưu: VT"]
+    names = [n + (";" if i < len(names) - 1 else ".") for i, n in enumerate(names)]
+    authority = m.get("signer_authority") or ""
+    lines = [f"{authority} HIỆU TRƯỞNG", m["signer_title"]] if authority else [m["signer_title"]]
+    return Closing(narrative.closing_sentence(document_name, f.school["name"]), names,
+                   [line.upper() for line in lines], m["signer_name"])
+
+
+def appendix(tables: dict, school_id: str, year: int) -> tuple[list, list[int]]:
+    """The data audit of this school's own figures (a finding never changes a number)."""
+    from ..audit import audit_school
+    from ..audit_output import HEADER, TITLE, WIDTHS, location
+    from ..model import HeadCell
+
+    findings = audit_school(tables, school_id, plan_year=year)
+    counts = [sum(f.severity == "lỗi" for f in findings), len(findings)]
+    if not findings:
+        return [Heading(1, "", TITLE, new_page=True), Paragraph([Run("Không phát hiện sai lệch trong số liệu.")])], counts
+    several = len({f.school_id for f in findings}) > 1
+    rows = [[f.code, f.severity, location(f, several), f.stated, f.expected,
+             f.explanation + (f"\nCăn cứ: {f.basis}" if f.basis else "")] for f in findings]
+    table = Table("", [[HeadCell(h) for h in HEADER]], rows, widths=list(WIDTHS))
+    return [Heading(1, "", TITLE, new_page=True), table], counts
+
+
+@dataclass
+class Context:
+    """Everything a plan builder needs for one school and document."""
+
+    params: dict
+    tables: dict
+    year: int
+    facts: Facts
+    builder: Builder
+    outline: dict
+    audit: bool
+
+    def fill(self, text: str) -> str:
+        m = self.facts.meta
+        start, end = m.get("period_start"), m.get("period_end")
+        known = all(v is not None and v == v for v in (start, end))  # NaN-safe
+        period = f"{int(start)}-{int(end)}" if known else fm.fmt_school_year(self.year)
+        return text.format(school_year=fm.fmt_school_year(self.year), period=period)
+
+
+def prepare(dataset: str, school_id: str, doc_kind: str, school_year: int | None) -> Context:
+    """Validate parameters, load the school's data and compute its facts."""
+    from ..errors import DataError, Problem
+    from ..facts import compute_facts
+    from ..loading import document_year, load_dataset, read_commentary, require_school
+    from ..params import make_params
+
+    p = make_params(dataset=dataset, school_id=school_id, doc_kind=doc_kind, school_year=school_year)
+    ds = load_dataset(p.dataset)
+    t = require_school(ds, p.school_id)
+    year = p.school_year or document_year(ds, p.school_id, p.doc_kind)
+    metas = t["document_meta"]
+    meta = metas[(metas["doc_kind"] == p.doc_kind) & (metas["school_year"] == year)]
+    if meta.empty:
+        raise DataError([Problem(str(ds.root / "document_meta.csv"),
+                                 f"không có thông tin văn bản {p.doc_kind} năm học {fm.fmt_school_year(year)}",
+                                 school_id=p.school_id)])
+    f = compute_facts(t, meta.iloc[0].to_dict(), year, ds.config.percent_decimals)
+    ns = t["narrative_section"]
+    ns = ns[ns["doc_kind"].isin([p.doc_kind, None])]
+    entries = commentary.entries_for(read_commentary(ds.root, p.school_id), p.doc_kind)
+    b = Builder(f, dict(zip(ns["section_key"], ns["text"])), ds.config.zero_pad_counts, entries,
+                ds.config.stale_threshold)
+    return Context(p.model_dump(), t, year, f, b, outline()[p.doc_kind], ds.config.audit_appendix)
+
+
+def numbered(blocks: list) -> list:
+    """Tables and charts numbered in order of appearance ("Bảng 3.", "Biểu đồ 1:")."""
+    count = {Table: 0, Chart: 0}
+    out = []
+    for b in blocks:
+        if type(b) in count and (b.caption or isinstance(b, Chart)):
+            count[type(b)] += 1
+            b = replace(b, number=count[type(b)])
+        out.append(b)
+    return out
+
+
+def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
+    """The whole document: header, the plan's body, closing and (if asked) the audit appendix."""
+    f = ctx.facts
+    title = f.meta.get("title_summary") or ctx.fill(ctx.outline["title"])
+    end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]))
+    blocks = [header(f, title)] + numbered(body) + [end]
+    audit = None
+    if ctx.audit:
+        extra, audit = appendix(ctx.tables, ctx.params["school_id"], ctx.year)
+        blocks += extra
+    return Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit), ctx.builder.texts
