@@ -18,11 +18,12 @@ from .worker import STATUS_VI
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kehoach", description="Sinh kế hoạch của nhà trường từ số liệu.")
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="chạy notebook cho từng trường và xuất HTML, PDF")
+    run = sub.add_parser("run", help="chạy notebook cho từng trường và xuất HTML, PDF, Word")
     run.add_argument("--dataset", required=True, help="thư mục bộ dữ liệu, ví dụ params/demo")
     run.add_argument("--schools", nargs="+", help="chỉ chạy các mã trường này")
     run.add_argument("--docs", nargs="+", help="chỉ sinh các loại kế hoạch này")
-    run.add_argument("--formats", default="html,pdf", help="html,pdf (mặc định) hoặc html")
+    run.add_argument("--formats", default="html,pdf,docx",
+                     help="các định dạng, cách nhau bởi dấu phẩy: html,pdf,docx (mặc định cả ba); luôn có html")
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="số tiến trình song song")
     run.add_argument("--executor", choices=["local", "dask"], default="local")
     run.add_argument("--scheduler", help="địa chỉ Dask scheduler, ví dụ tls://may-chu:8786")
@@ -89,8 +90,9 @@ def cmd_check(args) -> int:
 
 def cmd_run(args) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    if not set(formats) <= {"html", "pdf"} or "html" not in formats:
-        print("Lỗi: --formats chỉ nhận html hoặc html,pdf", file=sys.stderr)
+    if not set(formats) <= {"html", "pdf", "docx"} or "html" not in formats:
+        print("Lỗi: --formats nhận html, pdf, docx (cách nhau bởi dấu phẩy) và phải có html",
+              file=sys.stderr)
         return 2
     opts = RunOptions(formats, max(1, args.jobs), tuple(args.schools or ()) or None,
                       tuple(args.docs or ()) or None, args.force, args.fail_fast, args.timeout,

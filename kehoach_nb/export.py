@@ -1,52 +1,81 @@
-"""Executed notebook → self-contained HTML (nbconvert, our template) → PDF (WeasyPrint)."""
+"""nbconvert exporters for executed plan notebooks: `kehoach_html`, `kehoach_pdf`, `kehoach_docx`.
+
+Registered through nbconvert's entry points (pyproject.toml), so
+`jupyter nbconvert --to kehoach_docx report.ipynb` and JupyterLab's "Save and Export
+Notebook As" use them; the batch runner calls the same classes in-process. Each reads
+the document model from the notebook (commentary cells as edited) and renders it.
+"""
 
 from __future__ import annotations
 
-import logging
-from functools import cache
-from pathlib import Path
+from nbconvert.exporters import Exporter
 
-import nbformat
+from . import notebook
+from .model import Document
 
-from .archive import atomic_write
-
-NBCONVERT = Path(__file__).parent / "templates" / "nbconvert"
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-logging.getLogger("fontTools").setLevel(logging.ERROR)
+FORMATS = ("html", "pdf", "docx")
 
 
-@cache
-def _exporter():
-    from nbconvert import HTMLExporter
+def render(doc: Document, fmt: str) -> bytes:
+    """One format of a document, as bytes."""
+    if fmt == "html":
+        from .render.html import render_html
 
-    return HTMLExporter(template_name="kehoach", extra_template_basedirs=[str(NBCONVERT)],
-                        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        return render_html(doc).encode("utf-8")
+    if fmt == "pdf":
+        from .render.typst import render_pdf
 
+        return render_pdf(doc)
+    if fmt == "docx":
+        from .render.docx import render_docx
 
-@cache
-def print_css() -> str:
-    return (NBCONVERT / "print.css").read_text(encoding="utf-8")
-
-
-def render_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """The report as one HTML file: CSS and images inline, no script, a strict CSP."""
-    resources = {"kehoach": {"title": title, "css": print_css()}}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body
+        return render_docx(doc)
+    raise ValueError(f"định dạng \"{fmt}\" không được hỗ trợ; dùng: {', '.join(FORMATS)}")
 
 
-def render_pdf(html: str) -> bytes:
-    """A4 PDF with embedded fonts, laid out by the print CSS."""
-    from weasyprint import HTML
+class _PlanExporter(Exporter):
+    fmt = "html"
 
-    return HTML(string=html, base_url=None).write_pdf()
+    def from_document(self, doc: Document) -> bytes:
+        return render(doc, self.fmt)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
+        data = self.from_document(notebook.document(nb_copy))
+        return (data.decode("utf-8") if self.fmt == "html" else data), resources
 
 
-def write_html(nb: nbformat.NotebookNode, title: str, path: Path) -> str:
-    html = render_html(nb, title)
-    atomic_write(path, html.encode("utf-8"))
-    return html
+class HTMLExporter(_PlanExporter):
+    """Kế hoạch (HTML): one self-contained page."""
+
+    export_from_notebook = "Kế hoạch (HTML)"
+    output_mimetype = "text/html"
+    fmt = "html"
+
+    def _file_extension_default(self):
+        return ".html"
 
 
-def write_pdf(html: str, path: Path) -> None:
-    atomic_write(path, render_pdf(html))
+class PDFExporter(_PlanExporter):
+    """Kế hoạch (PDF, Typst): A4, NĐ 30 layout, fonts embedded."""
+
+    export_from_notebook = "Kế hoạch (PDF)"
+    output_mimetype = "application/pdf"
+    fmt = "pdf"
+
+    def _file_extension_default(self):
+        return ".pdf"
+
+
+class DOCXExporter(_PlanExporter):
+    """Kế hoạch (Word): tables, styles, page numbers from page 2."""
+
+    export_from_notebook = "Kế hoạch (Word)"
+    output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    fmt = "docx"
+
+    def _file_extension_default(self):
+        return ".docx"
+
+
+EXPORTERS = {"html": HTMLExporter, "pdf": PDFExporter, "docx": DOCXExporter}

@@ -54,8 +54,10 @@ def _preload() -> None:
     import ipykernel.kernelapp  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
 
-    from kehoach_nb import accreditation, charts, plan_quality, plan_solutions  # noqa: F401
-    from kehoach_nb import plan_standard, report  # noqa: F401
+    from kehoach_nb import accreditation, charts, kinds, model, notebook  # noqa: F401
+
+    for k in kinds.KINDS.values():  # every plan builder, as registered
+        k.build()
 
 
 def _become_kernel(request: dict, zygote: int) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import unicodedata
 from functools import cache
-from html.parser import HTMLParser
 
 from .errors import GlyphError
 
@@ -24,40 +23,24 @@ def font_coverage(family: str = FONT_FAMILY) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-class _Walker(HTMLParser):
-    def __init__(self, coverage: frozenset[int]):
-        super().__init__(convert_charrefs=True)
-        self.coverage, self.heading, self.in_heading, self.skip = coverage, "đầu văn bản", False, 0
-        self.missing: list[tuple[str, str]] = []
+def missing_glyphs(doc, coverage: frozenset[int]) -> list[tuple[str, str]]:
+    """(section heading, character) for every character the font lacks, in reading order."""
+    from .model import Heading, block_lines
 
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "title"):
-            self.skip += 1
-        if tag in ("h1", "h2", "h3", "h4"):
-            self.in_heading, self.heading = True, ""
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "title"):
-            self.skip -= 1
-        if tag in ("h1", "h2", "h3", "h4"):
-            self.in_heading = False
-
-    def handle_data(self, data):
-        if self.skip:
-            return
-        if self.in_heading:
-            self.heading += data
-        for ch in data:
-            if ch not in IGNORED and ord(ch) not in self.coverage:
-                self.missing.append((self.heading.strip(), ch))
+    out, heading = [], "đầu văn bản"
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            heading = f"{b.number} {b.title}".strip()
+        for line in block_lines(b):
+            out += [(heading, ch) for ch in line if ch not in IGNORED and ord(ch) not in coverage]
+    return out
 
 
-def check_glyphs(html: str, school_id: str) -> None:
+def check_glyphs(doc, school_id: str) -> None:
     """Raise GlyphError naming school, section and character for the first gaps found."""
-    walker = _Walker(font_coverage())
-    walker.feed(html)
-    if walker.missing:
-        seen = list(dict.fromkeys(walker.missing))[:5]
+    missing = missing_glyphs(doc, font_coverage())
+    if missing:
+        seen = list(dict.fromkeys(missing))[:5]
         parts = [f"mục \"{sec}\": ký tự \"{ch}\" (U+{ord(ch):04X}, {unicodedata.name(ch, '?')})"
                  for sec, ch in seen]
         raise GlyphError(f"trường {school_id}: phông chữ {FONT_FAMILY} không có " + "; ".join(parts))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
+
 import sys
 import tempfile
 import threading
@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where used: nbformat costs ~1,5 s, and `run` may start nothing
     import nbformat
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+from .kinds import NOTEBOOKS  # noqa: E402,F401  (batch hashes the notebooks)
+
 KERNEL = "kehoach"
 INFRA = ("kernel_died",)  # outcomes worth one retry
 STATUS_VI = {
@@ -29,7 +30,7 @@ STATUS_VI = {
     "invalid_input": "dữ liệu không hợp lệ", "cell_error": "lỗi khi chạy ô",
     "timeout": "quá thời gian", "kernel_died": "kernel dừng đột ngột",
     "incomplete": "chạy chưa hết notebook", "invalid_output": "kết quả không hợp lệ",
-    "export_error": "lỗi xuất PDF (đã có HTML)",
+    "export_error": "lỗi xuất PDF/Word (đã có HTML)",
 }
 
 
@@ -65,7 +66,9 @@ class Outcome:
 
 
 def template_path(task: Task) -> Path:
-    return Path(task.notebook) if task.notebook else NOTEBOOKS / f"{task.doc_kind}.ipynb"
+    from .kinds import kind
+
+    return Path(task.notebook) if task.notebook else kind(task.doc_kind).notebook
 
 
 def classify(exc: BaseException) -> tuple[str, str]:
@@ -79,24 +82,6 @@ def classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, DeadKernelError):
         return "kernel_died", "kernel đã dừng giữa chừng"
     return "kernel_died", f"{type(exc).__name__}: {exc}"
-
-
-def check_output(nb: nbformat.NotebookNode) -> tuple[str, str] | None:
-    """Our own verdict on an executed notebook: complete, with every block and chart."""
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    if any(c.get("execution_count") is None for c in code):
-        return "incomplete", "notebook dừng trước ô cuối"
-    display = [c for c in code if c.source.startswith("report.")]
-    html = ["".join(o["data"]["text/html"]) for c in display for o in c.outputs
-            if "text/html" in o.get("data", {})]
-    if len(html) < len(display):
-        return "incomplete", "thiếu nội dung báo cáo ở ô hiển thị"
-    joined = "".join(html)
-    expected = re.search(r'data-charts="(\d+)"', joined)
-    found = len(re.findall(r'<figure class="chart"><img [^>]*src="data:image/png;base64,', joined))
-    if expected and found < int(expected.group(1)):
-        return "invalid_output", f"thiếu biểu đồ: có {found}/{expected.group(1)}"
-    return None
 
 
 @contextlib.contextmanager
@@ -135,6 +120,7 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
     import nbformat
     import papermill as pm
 
+    from . import notebook
     from .kernel_fork import ForkedKernelManager
 
     out_nb = tmp / "executed.ipynb"
@@ -143,8 +129,7 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
     for name, blob in task.inputs.items():
         (data / name).parent.mkdir(parents=True, exist_ok=True)
         (data / name).write_bytes(blob)
-    params = {"dataset": task.dataset, "school_id": task.school_id, "doc_kind": task.doc_kind,
-              "school_year": task.school_year}
+    params = notebook.papermill_parameters(_params(task))
     outcome = Outcome(task.school_id, task.doc_kind, "ok")
     nb = None
     try:
@@ -154,7 +139,7 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
                                  execution_timeout=task.cell_timeout, report_mode=True,
                                  shutdown_kernel="immediate",  # the notebook is complete by then
                                  kernel_manager_class=ForkedKernelManager.logging_to(log))
-        verdict = check_output(nb)
+        verdict = notebook.check_output(nb)
         if verdict:
             outcome.status, outcome.message = verdict
     except Exception as exc:  # noqa: BLE001 - classified, the batch goes on
@@ -163,91 +148,53 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
         failed = out_nb.read_bytes() if out_nb.exists() else b""
         return outcome, ({f"{task.doc_kind}.ipynb": failed} if failed else {})
     try:
-        nb = split_commentary(nb)
-        outcome.stale = [c.metadata["kehoach"]["section"] for c in nb.cells
-                         if c.cell_type == "markdown" and c.metadata.get("kehoach", {}).get("stale")]
+        nb = notebook.split_commentary(nb)
+        outcome.stale = [c.metadata["kehoach"]["section"] for c in notebook.commentary_cells(nb)
+                         if c.metadata["kehoach"].get("stale")]
         return outcome, _export(nb, task, outcome)
     except Exception as exc:  # noqa: BLE001 - a bug here must not pass as a kernel failure
         outcome.status, outcome.message = "invalid_output", f"{type(exc).__name__}: {exc}"
         return outcome, {f"{task.doc_kind}.ipynb": nbformat.writes(nb).encode("utf-8")}
 
 
-COMMENTARY = re.compile(r"<!--kc:([a-z0-9_.]+)-->.*?<!--/kc-->", re.S)
-
-
-def split_commentary(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Turn each commentary section of a display output into a tagged Markdown cell."""
-    cells = []
-    for cell in nb.cells:
-        out = next((o for o in cell.get("outputs", []) if "text/html" in o.get("data", {})), None)
-        if cell.cell_type != "code" or out is None:
-            cells.append(cell)
-            continue
-        html = "".join(out["data"]["text/html"])
-        md = out.get("metadata", {})
-        md = md.get("text/html", md)  # IPython files (data, metadata) reprs under the mimetype
-        meta = {s["section"]: s for s in md.get("kehoach", {}).get("commentary", [])}
-        pieces = COMMENTARY.split(html)  # chunk, key, chunk, key, …, chunk
-        out["data"]["text/html"] = pieces[0]
-        out["metadata"] = {}
-        cells.append(cell)
-        for key, chunk in zip(pieces[1::2], pieces[2::2]):
-            cells.append(_commentary_cell(meta[key]))
-            if chunk.strip():
-                cells.append(_continuation(cell, chunk))
-    nb.cells = cells
-    return nb
-
-
-def _commentary_cell(section: dict) -> nbformat.NotebookNode:
-    import nbformat
-
-    info = {k: section[k] for k in ("section", "store_digest", "draft", "stale", "html", "values")}
-    info["rendered"] = section["markdown"]
-    return nbformat.v4.new_markdown_cell(section["markdown"], metadata={"tags": ["commentary"],
-                                                                        "kehoach": info})
-
-
-def _continuation(cell, html: str) -> nbformat.NotebookNode:
-    import nbformat
-
-    new = nbformat.v4.new_code_cell(f"# (tiếp theo) {cell.source}", execution_count=cell.execution_count,
-                                    metadata={"tags": ["continuation"]})
-    new.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
-    return new
-
-
 def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
+    """The notebook with its provenance, then each asked format rendered from its document."""
     import nbformat
 
-    from . import archive, export
+    from . import archive, notebook
     from .errors import GlyphError
+    from .export import EXPORTERS
     from .preflight import check_glyphs
 
     name = task.doc_kind
-    nb.metadata["kehoach"] = {"parameters": {k: getattr(task, k) for k in
-                                             ("dataset", "school_id", "doc_kind", "school_year")},
+    nb.metadata["kehoach"] = {"parameters": _params(task).model_dump(),
                               "input_hash": task.input_hash, "run_key": task.run_key,
                               **archive.environment()}
-    html = export.render_html(nb, f"Kế hoạch — {task.school_id}")
-    counts = [re.search(rf'data-{k}="(\d+)"', html) for k in ("errors", "findings")]
-    outcome.audit = [int(m.group(1)) for m in counts] if all(counts) else None
-    notebook = nbformat.writes(nb).encode("utf-8")
+    doc = notebook.document(nb)
+    outcome.audit = doc.audit
+    files = {f"{name}.ipynb": nbformat.writes(nb).encode("utf-8")}
     try:
-        check_glyphs(html, task.school_id)
+        check_glyphs(doc, task.school_id)
     except GlyphError as exc:
         outcome.status, outcome.message = "invalid_output", str(exc)
-        return {f"{name}.ipynb": notebook}
-    files = {f"{name}.ipynb": notebook, f"{name}.html": html.encode("utf-8")}
-    if "pdf" in task.formats and task.block_stale and outcome.stale:
-        outcome.status = "export_error"
-        outcome.message = "không xuất PDF: còn mục cần xem lại: " + ", ".join(outcome.stale)
-    elif "pdf" in task.formats:
+        return files
+    for fmt in task.formats:
+        if fmt != "html" and task.block_stale and outcome.stale:
+            outcome.status = "export_error"
+            outcome.message = "không xuất PDF, Word: còn mục cần xem lại: " + ", ".join(outcome.stale)
+            continue
         try:
-            files[f"{name}.pdf"] = export.render_pdf(html)
+            files[f"{name}.{fmt}"] = EXPORTERS[fmt]().from_document(doc)
         except Exception as exc:  # noqa: BLE001
-            outcome.status, outcome.message = "export_error", f"{type(exc).__name__}: {exc}"
+            outcome.status, outcome.message = "export_error", f"{fmt}: {type(exc).__name__}: {exc}"
     return files
+
+
+def _params(task: Task):
+    from .params import ReportParams
+
+    return ReportParams(dataset=task.dataset, school_id=task.school_id, doc_kind=task.doc_kind,
+                        school_year=task.school_year)
 
 
 def failure_note(outcome: Outcome) -> bytes:
