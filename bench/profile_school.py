@@ -64,7 +64,7 @@ def kernel_steps(code: Path, dataset: str, school_id: str, cwd: Path, clock: Clo
     client = NotebookClient(nb, kernel_name="kehoach", timeout=600,
                             resources={"metadata": {"path": str(cwd)}})
     probes = [new_code_cell(src, metadata={"probe": name}) for name, src in (
-        ("kernel imports", "import kehoach_nb, kehoach_nb.report, pandas, matplotlib"),
+        ("kernel imports", "import kehoach_nb, kehoach_nb.plans.development, pandas, matplotlib"),
         (LOAD_PROBE, f"from kehoach_nb.loading import load_dataset\n_ = load_dataset({dataset!r})"))]
     nb.cells[:0] = probes
     clock.lap("(setup)")

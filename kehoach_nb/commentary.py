@@ -137,17 +137,6 @@ class Section:
     draft: bool = False
     stale: list[str] = field(default_factory=list)
 
-    def to_html(self, values: dict[str, str]) -> str:
-        from .sanitize import markdown_to_html
-
-        body = markdown_to_html(fill_placeholders(self.markdown, values, self.key))
-        note = ""
-        if self.stale:
-            note = ('<p class="stale">Cần xem lại: số liệu đã thay đổi từ khi viết ('
-                    + "; ".join(self.stale) + ").</p>")
-        css = "draft" if self.draft else "analyst"
-        return f'<div class="{css}" data-section="{self.key}">{note}{body}</div>'
-
 
 def choose(key: str, entries: dict[str, Entry], csv_text: str | None, draft: str | None,
            current: dict, threshold: Decimal) -> Section:

@@ -15,7 +15,7 @@ import pytest
 
 from kehoach_nb import commentary as cm
 from kehoach_nb.errors import DataError
-from kehoach_nb.report import build_report
+from kehoach_nb.plans import build_report
 
 from .conftest import DATA
 from .test_end_to_end import _kehoach
@@ -37,7 +37,7 @@ def test_placeholders_render_vietnamese_numbers_and_unknown_names_fail(mini):
     store.mkdir(parents=True)
     (store / "kien_nghi.md").write_text("Năm học {{ nam_hoc }} có {{ so_hoc_sinh }} học sinh, "
                                         "hoàn thành {{ ty_le_hoan_thanh_chuong_trinh_lop_hoc }}.")
-    html = build_report(str(mini), "TH01").part3.html
+    html = build_report(str(mini), "TH01").render_html()
     assert "Năm học 2024-2025 có 605 học sinh, hoàn thành 99,6%." in html
     (store / "kien_nghi.md").write_text("Có {{ so_hoc_sinh_sai }} em.")
     with pytest.raises(DataError, match="mục \"kien_nghi\": không có chỉ số so_hoc_sinh_sai"):
@@ -49,10 +49,10 @@ def test_store_entry_overrides_csv_and_is_flagged_when_figures_moved(mini):
     store.mkdir(parents=True)
     (store / "kien_nghi.md").write_bytes(cm.render_entry("Văn bản trong kho.", {"chi_so": {"so_hoc_sinh": "500"}}))
     report = build_report(str(mini), "TH01")
-    html = report.part3.html
+    html = report.render_html()
     assert "Văn bản trong kho." in html and "bổ sung <strong>02 giáo viên</strong>" not in html
     assert "Cần xem lại: số liệu đã thay đổi từ khi viết (so_hoc_sinh: 500 → 605)" in html
-    assert report.part3.commentary[0]["stale"] == ["so_hoc_sinh: 500 → 605"]
+    assert [c.stale for c in report.document.commentary() if c.key == "kien_nghi"] == [["so_hoc_sinh: 500 → 605"]]
 
 
 def test_small_changes_stay_below_the_threshold():

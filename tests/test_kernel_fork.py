@@ -20,7 +20,7 @@ import numpy
 parent = open(f"/proc/{os.getppid()}/cmdline", "rb").read().replace(b"\\0", b" ").decode()
 from ipykernel.kernelapp import IPKernelApp
 print(json.dumps({"pid": os.getpid(), "forked": "-m kehoach_nb.kernel_fork" in parent,
-                  "preloaded": "kehoach_nb.report" in sys.modules, "leaked": "secret" in globals(),
+                  "preloaded": "kehoach_nb.plans.development" in sys.modules, "leaked": "secret" in globals(),
                   "env": os.environ.get("KEHOACH_PROBE"), "cwd": os.getcwd(),
                   "random": numpy.random.random(), "parent_handle": IPKernelApp.instance().parent_handle}))
 secret = 42"""

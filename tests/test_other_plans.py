@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_nb.accreditation import framework
-from kehoach_nb.report import build_report
+from kehoach_nb.plans import build_report
 
 PARAMS = Path(__file__).parent.parent / "params"
 KINDS = ["ke_hoach_cai_tien_chat_luong", "ke_hoach_xay_dung_truong_chuan",
@@ -26,7 +26,7 @@ def test_every_demo_school_gets_every_plan(school, kind):
 
 def test_seed001_criteria_table_lists_every_tt17_criterion_in_order():
     report = build_report(str(PARAMS / "seeds"), "seed001", "ke_hoach_cai_tien_chat_luong")
-    html = report.part2.html
+    html = report.render_html()
     table = html[html.index("Nội dung cải tiến theo tiêu chí"):]
     codes = re.findall(r"<tr><td>(\d\.\d+)\. ", table)
     assert codes == [c.code for c in framework("tt17_2018").criteria]
@@ -43,7 +43,7 @@ def test_seed001_summary_counts_are_computed_from_the_levels():
     met = {r["criterion_code"] for r in rows if r["level1_met"] == "có"}
     per_standard = {s.code: (len(s.criteria), sum(c.code in met for c in s.criteria))
                     for s in framework("tt17_2018").standards}
-    html = build_report(str(PARAMS / "seeds"), "seed001", "ke_hoach_cai_tien_chat_luong").part2.html
+    html = build_report(str(PARAMS / "seeds"), "seed001", "ke_hoach_cai_tien_chat_luong").render_html()
     summary = html[html.index("Tổng hợp kết quả tự đánh giá theo tiêu chuẩn"):]
     cells = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", summary)]
     cells = [c for c in cells if c]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_nb.loading import load_dataset
-from kehoach_nb.report import build_report
+from kehoach_nb.plans import build_report
 
 SEEDS = Path(__file__).parent.parent / "params" / "seeds"
 

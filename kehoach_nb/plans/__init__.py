@@ -30,6 +30,17 @@ class Report:
     document: Document
     texts: dict[str, str]
 
+    def render_html(self) -> str:
+        """The blocks as an HTML fragment (no page around them), as a notebook shows them."""
+        from ..render.html import render_blocks
+
+        return render_blocks(self.document.blocks)
+
+    def text(self) -> str:
+        from ..model import plain_text
+
+        return plain_text(self.document)
+
     def _index(self, cls) -> int:
         return next(i for i, b in enumerate(self.document.blocks) if isinstance(b, cls))
 
