@@ -81,7 +81,7 @@ def test_html_is_strict_self_contained_and_safe(run):
         for attr in ("src", "href"):
             value = el.get(attr, "")
             assert not re.match(r"(https?:|javascript:|file:|\.\./)", value), value
-    assert "<h2>Ý kiến</h2>" in text and "<strong>một</strong>" in text
+    assert '<p class="subheading"><strong><em>Ý kiến</em></strong></p>' in text and "<strong>một</strong>" in text
     assert "In [" not in text and "build_report" not in text and "school_id =" not in text
 
 
