@@ -2,23 +2,22 @@
 VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT   := fonts-liberation2 poppler-utils fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT   := fonts-liberation2 poppler-utils fontconfig libreoffice-writer-nogui
 
 .PHONY: setup system-deps demo seeds test golden lab clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@if ! (fc-list 2>/dev/null | grep -q "Liberation Serif" && command -v pdftotext >/dev/null); then \
-	  $(MAKE) system-deps; fi
+	@dpkg -s $(APT) >/dev/null 2>&1 || $(MAKE) system-deps
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	$(PY) -m ipykernel install --sys-prefix --name kehoach --display-name "Python 3 (kehoach_nb)" >/dev/null
 	touch $(STAMP)
 
-# Debian packages: the Times-metric font with Vietnamese glyphs, Pango for WeasyPrint,
-# poppler for the PDF checks in the tests.
+# Debian packages: the Times-metric font with Vietnamese glyphs (Typst embeds it in the PDF),
+# poppler for the PDF checks in the tests, LibreOffice Writer (headless) to check the Word files.
 system-deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT) >/dev/null
