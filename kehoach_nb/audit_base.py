@@ -25,20 +25,20 @@ TOTAL = "tong"
 LEVEL_GRADES = {"tieu_hoc": (1, 2, 3, 4, 5), "thcs": (6, 7, 8, 9)}
 MODEL_TEXT = {"standard": "mô hình hiện hành", "vnen": "mô hình trường học mới"}
 
-BASIS = {
-    "V1": "Tổng số phải bằng tổng các thành phần (kiểm tra V1)",
-    "V2": "Tỉ lệ = số lượng/mẫu số, làm tròn nửa lên đến số chữ số thập phân đã ghi (V2, R1)",
-    "V3": "Cùng chỉ số, cùng năm học phải có cùng giá trị ở mọi bảng (V3)",
-    "V4": "Mẫu số phải khớp số học sinh của bảng quy mô (V4)",
-    "V5": "Tỉ lệ ghi phải đạt được bằng một số nguyên người (V5)",
+BASIS = {  # what the user reads as "Căn cứ": plain Vietnamese, no rule codes
+    "V1": "Tổng số phải bằng tổng các thành phần",
+    "V2": "Tỉ lệ = số lượng / mẫu số, làm tròn nửa lên đến số chữ số thập phân đã ghi",
+    "V3": "Cùng chỉ số, cùng năm học phải có cùng giá trị ở mọi bảng",
+    "V4": "Mẫu số phải khớp số học sinh của bảng quy mô",
+    "V5": "Tỉ lệ ghi phải đạt được bằng một số nguyên người",
     "V6": ("Thực hiện = năm học trước, ước thực hiện = năm trước/năm nay, kế hoạch = năm học "
-           "của văn bản (V6)"),
+           "của văn bản"),
     "V7": ("Trích dẫn văn bản: năm trong số hiệu = năm ban hành, ngày không sau ngày ban hành "
-           "kế hoạch (V7)"),
-    "V10": "Chỉ tiêu khả thi: số tối thiểu theo R3, không mịn hơn một học sinh (V10, R2, R3)",
+           "kế hoạch"),
+    "V10": "Chỉ tiêu khả thi: không thấp hơn mức tối thiểu, không mịn hơn một học sinh",
     "V12": "Nghị định 30/2020/NĐ-CP, Phụ lục I và Phụ lục III (số, ký hiệu văn bản)",
-    "V13": "Mức đánh giá phải thuộc thông tư đánh giá đang áp dụng (V13)",
-    "Q6": "Học sinh khối g năm nay ≈ học sinh khối g−1 năm trước (dự báo theo lứa, Q6)",
+    "V13": "Mức đánh giá phải thuộc thông tư đánh giá đang áp dụng",
+    "Q6": "Học sinh khối g năm nay ≈ học sinh khối g−1 năm trước (dự báo theo lứa)",
 }
 
 # Vietnamese names of the count columns, by table where the meaning differs.

@@ -20,7 +20,7 @@ CATEGORY_TEXT = {"luat": "luật", "nghi_dinh": "nghị định", "nghi_quyet": 
                  "chi_thi": "chỉ thị", "quyet_dinh": "quyết định", "thong_tu": "thông tư",
                  "huong_dan": "hướng dẫn", "cong_van": "công văn", "ke_hoach": "kế hoạch",
                  "de_an": "đề án", "van_ban_hop_nhat": "văn bản hợp nhất"}
-BASIS_V7 = "Nghị định 30/2020/NĐ-CP (trích dẫn văn bản); danh mục văn bản đã biết (REFERENCE Phụ lục B)"
+BASIS_V7 = "Nghị định 30/2020/NĐ-CP (trích dẫn văn bản); danh mục văn bản quy phạm pháp luật đã biết"
 
 
 @cache

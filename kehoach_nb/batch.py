@@ -25,7 +25,7 @@ from .worker import INFRA, NOTEBOOKS, Outcome, Task, failure_note, render_school
 class RunOptions:
     """How to run a batch (CLI flags)."""
 
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = ("html", "pdf", "docx")
     jobs: int = os.cpu_count() or 1
     schools: tuple[str, ...] | None = None
     docs: tuple[str, ...] | None = None
@@ -36,6 +36,7 @@ class RunOptions:
     scheduler: str | None = None
     retries: int = 1
     block_stale: bool = False
+    state: str | None = None  # du_thao / ban_hanh for every document; None = document_meta
 
 
 def output_dir(root: Path, ds: Dataset, year: int, school_id: str) -> Path:
@@ -69,7 +70,7 @@ def installed() -> list[str]:
 
 def run_key(task: Task) -> str:
     fields = [task.dataset, task.school_id, task.doc_kind, task.school_year, sorted(task.formats),
-              task.block_stale, task.notebook, task.input_hash, toolkit_hash()]
+              task.block_stale, task.state, task.notebook, task.input_hash, toolkit_hash()]
     return archive.sha256(json.dumps(fields, default=str).encode())
 
 
@@ -98,7 +99,7 @@ def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], l
             year = document_year(ds, sid, doc)
             task = Task(ds.root.resolve().name, sid, doc, year, str(output_dir(root, ds, year, sid)),
                         tuple(opts.formats), {}, opts.cell_timeout, input_hash=digest,
-                        block_stale=opts.block_stale)
+                        block_stale=opts.block_stale, state=opts.state)
             task.run_key = run_key(task)
             if not opts.force and is_up_to_date(task):
                 settled.append(Outcome(sid, doc, "skipped", "không có gì thay đổi", 0.0,

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="chạy lại cả những trường không thay đổi")
     run.add_argument("--fail-fast", action="store_true", help="dừng ở trường lỗi đầu tiên")
     run.add_argument("--out", default="outputs", help="thư mục kết quả (mặc định outputs)")
+    run.add_argument("--state", choices=["du_thao", "ban_hanh"],
+                     help="dự thảo hoặc ban hành cho mọi văn bản (mặc định theo cột state của document_meta)")
     run.add_argument("--block-stale", action="store_true",
                      help="không xuất PDF khi còn mục nhận xét cần xem lại")
     check = sub.add_parser("check", help="kiểm tra dữ liệu đầu vào và đối chiếu số liệu, không chạy notebook")
@@ -96,7 +98,7 @@ def cmd_run(args) -> int:
         return 2
     opts = RunOptions(formats, max(1, args.jobs), tuple(args.schools or ()) or None,
                       tuple(args.docs or ()) or None, args.force, args.fail_fast, args.timeout,
-                      args.executor, args.scheduler, block_stale=args.block_stale)
+                      args.executor, args.scheduler, block_stale=args.block_stale, state=args.state)
     progress = Progress()
     try:
         ds, outcomes = run_dataset(args.dataset, Path(args.out), opts, progress)

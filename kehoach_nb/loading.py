@@ -38,7 +38,6 @@ class DatasetConfig(BaseModel):
     documents: list[str] = ["ke_hoach_phat_trien_giao_duc"]
     percent_decimals: int = 1
     stale_threshold: Decimal = Decimal("0.05")  # relative change that flags commentary for review
-    audit_appendix: bool = True  # add "Phụ lục: Kết quả kiểm tra số liệu" to every report
     zero_pad_counts: bool = True
 
 
@@ -51,6 +50,7 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     problems: list[Problem] = field(default_factory=list)
     row_index: dict | None = field(default=None, repr=False, compare=False)  # spreadsheet_index
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # table -> file
 
     def school_ids(self) -> list[str]:
         df = self.tables.get("school")
@@ -179,7 +179,8 @@ def load_dataset(root: str | Path) -> Dataset:
         tables[name] = df
         if name == "school":
             school_ids = set(df["school_id"])
-    return Dataset(shown, config, tables, problems, spreadsheet_index(raws))
+    return Dataset(shown, config, tables, problems, spreadsheet_index(raws),
+                   {name: raw.source for name, raw in raws.items()})
 
 
 def require_school(ds: Dataset, school_id: str) -> dict[str, pd.DataFrame]:

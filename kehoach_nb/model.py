@@ -141,6 +141,7 @@ class Header:
     date_line: str
     doc_type: str
     title: str
+    mark: str = ""  # "DỰ THẢO" at the top of the first page of a draft
 
 
 @dataclass
@@ -168,6 +169,7 @@ class Document:
     title: str
     blocks: list
     audit: list[int] | None = None  # [errors, findings] of the data audit, if it ran
+    state: str = "du_thao"  # du_thao (draft) or ban_hanh (final)
 
     def charts(self) -> list[Chart]:
         return [b for b in walk(self.blocks) if isinstance(b, Chart)]
@@ -226,7 +228,7 @@ def fragment(part: str, blocks: list, doc: Document | None = None) -> dict:
     out = {"version": VERSION, "part": part, "blocks": [block_to_json(b) for b in blocks]}
     if doc is not None:
         out["document"] = {"kind": doc.kind, "params": doc.params, "title": doc.title,
-                           "charts": len(doc.charts()), "audit": doc.audit}
+                           "charts": len(doc.charts()), "audit": doc.audit, "state": doc.state}
     return out
 
 
@@ -255,7 +257,7 @@ def block_lines(b) -> list[str]:
         return ([f"Cần xem lại: {'; '.join(b.stale)}"] if b.stale else []) + [
             line for x in b.blocks for line in block_lines(x)]
     if isinstance(b, Header):
-        return [b.governing_body, b.school_name, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        return ([b.mark] if b.mark else []) + [b.governing_body, b.school_name, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                 "Độc lập - Tự do - Hạnh phúc", f"Số: {b.number}", b.date_line, b.doc_type, b.title]
     if isinstance(b, Closing):
         return ([b.sentence, "Nơi nhận:"] + [f"- {r}" for r in b.recipients] + b.title_lines

@@ -137,7 +137,8 @@ def document(nb) -> Document:
     if info is None:
         raise ValueError("notebook không chứa văn bản của kehoach_nb (thiếu dữ liệu "
                          f"{MIME}); hãy chạy notebook trước khi xuất")
-    return Document(info["kind"], info["params"], info["title"], blocks, info.get("audit"))
+    return Document(info["kind"], info["params"], info["title"], blocks, info.get("audit"),
+                    info.get("state", "du_thao"))
 
 
 __all__ = ["MIME", "META", "VERSION", "document", "split_commentary", "check_output", "fragment"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +20,8 @@ class ReportParams(BaseModel):
     doc_kind: str = Field(default=DOC_KINDS[0], description="Loại kế hoạch")
     school_year: int | None = Field(default=None, ge=1990, le=2100,
                                     description="Năm học (năm bắt đầu); mặc định theo dataset.yaml")
+    state: Literal["du_thao", "ban_hanh"] | None = Field(
+        default=None, description="Dự thảo hay ban hành; mặc định theo document_meta (dự thảo nếu trống)")
 
     def to_papermill(self) -> dict:
         """JSON-only values under identifier names (papermill does not escape names)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 SCHOOL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 SCENARIOS = ("actual", "estimate", "plan")
+STATES = ("du_thao", "ban_hanh")  # draft, final (issued)
 from .kinds import CODES as DOC_KINDS  # noqa: E402  (declared once, in kinds.py)
 
 
@@ -91,6 +92,7 @@ TABLES: dict[str, Table] = {
             _c("framework", "enum", choices=("tt17_2018", "tt18_2018", "tt57_2026", "tt59_2012")),
             _c("signer_authority", "enum", choices=("", "KT.", "TM.", "Q.", "TL.", "TUQ.")),
             _c("signer_title", required=True), _c("signer_name", required=True),
+            _c("state", "enum", choices=STATES),
         ), "Thông tin văn bản", fact=False, keys=("school_id", "doc_kind", "school_year")),
         Table("legal_basis", (
             SID, _c("seq", "int", True, min_value=1),

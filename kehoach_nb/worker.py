@@ -31,6 +31,7 @@ STATUS_VI = {
     "timeout": "quá thời gian", "kernel_died": "kernel dừng đột ngột",
     "incomplete": "chạy chưa hết notebook", "invalid_output": "kết quả không hợp lệ",
     "export_error": "lỗi xuất PDF/Word (đã có HTML)",
+    "not_final": "chưa đủ điều kiện ban hành",
 }
 
 
@@ -50,6 +51,7 @@ class Task:
     run_key: str = ""  # hash of everything that shapes the output; equal key = skip
     notebook: str = ""  # template path; default notebooks/<doc_kind>.ipynb
     block_stale: bool = False  # no PDF while a commentary section needs review
+    state: str | None = None  # du_thao / ban_hanh; None = as document_meta says
 
 
 @dataclass
@@ -62,7 +64,8 @@ class Outcome:
     files: dict[str, str] = field(default_factory=dict)
     attempts: int = 1
     stale: list[str] = field(default_factory=list)  # commentary sections to review
-    audit: list[int] | None = None  # [errors, findings] of the report's data-audit appendix
+    audit: list[int] | None = None  # [errors, findings] of the school's data audit
+    state: str = ""  # du_thao / ban_hanh, as the document says
 
 
 def template_path(task: Task) -> Path:
@@ -164,6 +167,7 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
     from . import archive, notebook
     from .errors import GlyphError
     from .export import EXPORTERS
+    from .issuance import final_blockers
     from .preflight import check_glyphs
 
     name = task.doc_kind
@@ -171,8 +175,13 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
                               "input_hash": task.input_hash, "run_key": task.run_key,
                               **archive.environment()}
     doc = notebook.document(nb)
-    outcome.audit = doc.audit
+    outcome.audit, outcome.state = doc.audit, doc.state
     files = {f"{name}.ipynb": nbformat.writes(nb).encode("utf-8")}
+    blockers = final_blockers(doc) if doc.state == "ban_hanh" else []
+    if blockers:  # nothing final is written; the last good files stay as they are
+        outcome.status = "not_final"
+        outcome.message = "\n".join(f"- {b}" for b in blockers)
+        return files
     try:
         check_glyphs(doc, task.school_id)
     except GlyphError as exc:
@@ -194,7 +203,7 @@ def _params(task: Task):
     from .params import ReportParams
 
     return ReportParams(dataset=task.dataset, school_id=task.school_id, doc_kind=task.doc_kind,
-                        school_year=task.school_year)
+                        school_year=task.school_year, state=task.state)
 
 
 def failure_note(outcome: Outcome) -> bytes:

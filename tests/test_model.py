@@ -29,7 +29,7 @@ def report():
 def _as_notebook(report) -> nbformat.NotebookNode:
     """What papermill leaves: one display output per part, each with HTML and the model."""
     nb = nbformat.v4.new_notebook()
-    for i, name in enumerate(("header", "body", "closing", "appendix"), start=1):
+    for i, name in enumerate(("header", "body", "closing"), start=1):
         cell = nbformat.v4.new_code_cell(f"report.{name}", execution_count=i)
         data = getattr(report, name)._repr_mimebundle_()
         cell.outputs = [nbformat.v4.new_output("display_data", data=json.loads(json.dumps(data)))]

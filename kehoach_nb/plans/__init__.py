@@ -56,16 +56,13 @@ class Report:
     def closing(self) -> Part:
         return Part("closing", [self.document.blocks[self._index(Closing)]])
 
-    @property
-    def appendix(self) -> Part:
-        return Part("appendix", self.document.blocks[self._index(Closing) + 1:])
 
 
 def build_report(dataset: str, school_id: str, doc_kind: str = "ke_hoach_phat_trien_giao_duc",
-                 school_year: int | None = None) -> Report:
+                 school_year: int | None = None, state: str | None = None) -> Report:
     """Build one school's plan from a dataset folder; DataError lists every input problem."""
     from ..kinds import kind
     from .frame import finish, prepare
 
-    ctx = prepare(dataset, school_id, doc_kind, school_year)
+    ctx = prepare(dataset, school_id, doc_kind, school_year, state)
     return Report(*finish(ctx, kind(doc_kind).build()(ctx)))

@@ -74,13 +74,13 @@ def part(number_words: str, title: str, body: list) -> list:
     return [Heading(1, number_words, title)] + body
 
 
-def header(f: Facts, title: str) -> Header:
+def header(f: Facts, title: str, state: str) -> Header:
     m = f.meta
     number = m["register_number"]
     number = number.zfill(2) if number.isdigit() else number
     return Header(f.school["governing_body"].upper(), f.school["name"].upper(), f"{number}/{m['symbol']}",
                   fm.fmt_date_header(m["issue_date"], m.get("issue_place") or f.school["place_name"]),
-                  "KẾ HOẠCH", title)
+                  "KẾ HOẠCH", title, cat.label("state_mark", state))
 
 
 def legal_lines(rows: list[dict]) -> list[Paragraph]:
@@ -124,21 +124,13 @@ def closing(f: Facts, recipients: list[dict], document_name: str) -> Closing:
                    [line.upper() for line in lines], m["signer_name"])
 
 
-def appendix(tables: dict, school_id: str, year: int) -> tuple[list, list[int]]:
-    """The data audit of this school's own figures (a finding never changes a number)."""
+def audit_counts(tables: dict, school_id: str, year: int) -> list[int]:
+    """[errors, findings] of the data audit of this school's figures; the findings themselves
+    go to the school's audit report (kiem_tra_so_lieu), never into the plan."""
     from ..audit import audit_school
-    from ..audit_output import HEADER, TITLE, WIDTHS, location
-    from ..model import HeadCell
 
     findings = audit_school(tables, school_id, plan_year=year)
-    counts = [sum(f.severity == "lỗi" for f in findings), len(findings)]
-    if not findings:
-        return [Heading(1, "", TITLE, new_page=True), Paragraph([Run("Không phát hiện sai lệch trong số liệu.")])], counts
-    several = len({f.school_id for f in findings}) > 1
-    rows = [[f.code, f.severity, location(f, several), f.stated, f.expected,
-             f.explanation + (f"\nCăn cứ: {f.basis}" if f.basis else "")] for f in findings]
-    table = Table("", [[HeadCell(h) for h in HEADER]], rows, widths=list(WIDTHS))
-    return [Heading(1, "", TITLE, new_page=True), table], counts
+    return [sum(f.severity == "lỗi" for f in findings), len(findings)]
 
 
 @dataclass
@@ -151,7 +143,7 @@ class Context:
     facts: Facts
     builder: Builder
     outline: dict
-    audit: bool
+    state: str  # du_thao or ban_hanh
 
     def fill(self, text: str) -> str:
         m = self.facts.meta
@@ -161,14 +153,16 @@ class Context:
         return text.format(school_year=fm.fmt_school_year(self.year), period=period)
 
 
-def prepare(dataset: str, school_id: str, doc_kind: str, school_year: int | None) -> Context:
+def prepare(dataset: str, school_id: str, doc_kind: str, school_year: int | None,
+            state: str | None = None) -> Context:
     """Validate parameters, load the school's data and compute its facts."""
     from ..errors import DataError, Problem
     from ..facts import compute_facts
     from ..loading import document_year, load_dataset, read_commentary, require_school
     from ..params import make_params
 
-    p = make_params(dataset=dataset, school_id=school_id, doc_kind=doc_kind, school_year=school_year)
+    p = make_params(dataset=dataset, school_id=school_id, doc_kind=doc_kind, school_year=school_year,
+                    state=state)
     ds = load_dataset(p.dataset)
     t = require_school(ds, p.school_id)
     year = p.school_year or document_year(ds, p.school_id, p.doc_kind)
@@ -184,7 +178,8 @@ def prepare(dataset: str, school_id: str, doc_kind: str, school_year: int | None
     entries = commentary.entries_for(read_commentary(ds.root, p.school_id), p.doc_kind)
     b = Builder(f, dict(zip(ns["section_key"], ns["text"])), ds.config.zero_pad_counts, entries,
                 ds.config.stale_threshold)
-    return Context(p.model_dump(), t, year, f, b, outline()[p.doc_kind], ds.config.audit_appendix)
+    return Context(p.model_dump(), t, year, f, b, outline()[p.doc_kind],
+                   p.state or f.meta.get("state") or "du_thao")
 
 
 def numbered(blocks: list) -> list:
@@ -200,13 +195,11 @@ def numbered(blocks: list) -> list:
 
 
 def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
-    """The whole document: header, the plan's body, closing and (if asked) the audit appendix."""
+    """The whole document: header, the plan's body, closing with recipients and signature."""
     f = ctx.facts
     title = f.meta.get("title_summary") or ctx.fill(ctx.outline["title"])
     end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]))
-    blocks = [header(f, title)] + numbered(body) + [end]
-    audit = None
-    if ctx.audit:
-        extra, audit = appendix(ctx.tables, ctx.params["school_id"], ctx.year)
-        blocks += extra
-    return Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit), ctx.builder.texts
+    blocks = [header(f, title, ctx.state)] + numbered(body) + [end]
+    audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year)
+    return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state),
+            ctx.builder.texts)

@@ -106,7 +106,8 @@ def commentary(c: Commentary) -> str:
 
 
 def header(h: Header) -> str:
-    return ('<header class="nd30"><table class="nd30-head"><tr>'
+    mark = f'<div class="mark"><span>{escape(h.mark)}</span></div>' if h.mark else ""
+    return (f'<header class="nd30">{mark}<table class="nd30-head"><tr>'
             f'<td class="left"><div class="gov">{escape(h.governing_body)}</div>'
             f'<div class="org">{escape(h.school_name)}</div><div class="rule rule-org"></div></td>'
             '<td class="right"><div class="qh">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>'
