@@ -23,7 +23,7 @@ WIDTHS = (5, 8, 20, 30, 10, 10, 17)
 
 def place(f: Finding, sources: dict[str, str]) -> str:
     """"Thông tin văn bản (document_meta.csv), dòng 3 (đối chiếu dòng 5–7): căn cứ thứ 2"."""
-    table = next((t for t in TABLES if t.name == f.table), None)
+    table = TABLES.get(f.table)
     label = table.label if table else f.table
     source = sources.get(f.table)
     text = label + (f" ({PurePath(source.split(',')[0]).name}"
