@@ -170,6 +170,7 @@ class Document:
     blocks: list
     audit: list[int] | None = None  # [errors, findings] of the data audit, if it ran
     state: str = "du_thao"  # du_thao (draft) or ban_hanh (final)
+    figures: dict = field(default_factory=dict)  # indicator name -> plain number, as stated
 
     def charts(self) -> list[Chart]:
         return [b for b in walk(self.blocks) if isinstance(b, Chart)]
@@ -228,7 +229,8 @@ def fragment(part: str, blocks: list, doc: Document | None = None) -> dict:
     out = {"version": VERSION, "part": part, "blocks": [block_to_json(b) for b in blocks]}
     if doc is not None:
         out["document"] = {"kind": doc.kind, "params": doc.params, "title": doc.title,
-                           "charts": len(doc.charts()), "audit": doc.audit, "state": doc.state}
+                           "charts": len(doc.charts()), "audit": doc.audit, "state": doc.state,
+                           "figures": doc.figures}
     return out
 
 

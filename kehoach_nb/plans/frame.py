@@ -201,5 +201,6 @@ def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
     end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]))
     blocks = [header(f, title, ctx.state)] + numbered(body) + [end]
     audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year)
-    return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state),
+    figures = dict(ctx.builder.raw_values)
+    return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state, figures),
             ctx.builder.texts)
