@@ -187,6 +187,7 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
     except GlyphError as exc:
         outcome.status, outcome.message = "invalid_output", str(exc)
         return files
+    files[f"{name}.chi_so.json"] = figures_record(doc)
     for fmt in task.formats:
         if fmt != "html" and task.block_stale and outcome.stale:
             outcome.status = "export_error"
@@ -197,6 +198,13 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
         except Exception as exc:  # noqa: BLE001
             outcome.status, outcome.message = "export_error", f"{fmt}: {type(exc).__name__}: {exc}"
     return files
+
+
+def figures_record(doc) -> bytes:
+    """What the plan states, as data: read by roll-ups and archive comparisons."""
+    record = {"kind": doc.kind, "params": doc.params, "title": doc.title, "state": doc.state,
+              "audit": doc.audit, "figures": doc.figures}
+    return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
 def _params(task: Task):
