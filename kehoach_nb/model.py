@@ -202,6 +202,8 @@ def block_to_json(b) -> dict:
         elif hasattr(v, "__dataclass_fields__"):
             v = asdict(v)
         out[f.name] = v
+    if isinstance(b, (Table, Chart)):
+        out["title"] = b.title  # "Bảng 3. …", "Biểu đồ 1: …" as printed (read-only)
     return out
 
 
