@@ -3,7 +3,8 @@ stop signals (Ctrl-C, SIGTERM).
 
 - `output_lock(base)`: checks up front, before any kernel starts, that the output folder
   can be written, and takes an exclusive `flock` on `<base>/.kehoach.lock` holding the
-  run's process id. A second run on the same folder stops with a message naming that
+  run's process id (temporary files of writes cut short by a killed run are removed
+  then). A second run on the same folder stops with a message naming that
   process. The kernel releases a flock when its process dies, so the lock of a killed run
   is simply taken over.
 - `temp_root()`: one `kehoach-run-<pid>-…` folder under the system temp folder; the pool
@@ -59,9 +60,21 @@ def output_lock(base: Path) -> Iterator[None]:
             _probe(base)
         except OSError as exc:
             raise OutputError(_not_writable(base, exc)) from None
+        remove_partial_writes(base)
         yield
     finally:
         os.close(fd)  # the file stays: removing it would race with a run that just opened it
+
+
+def remove_partial_writes(base: Path) -> int:
+    """Remove the temporary files of atomic writes cut short by a killed run (`.<name>.….tmp`);
+    safe because this run holds the lock, so nobody else is writing here."""
+    count = 0
+    for path in base.rglob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            count += 1
+    return count
 
 
 def _holder(fd: int) -> str:
@@ -73,7 +86,7 @@ def _holder(fd: int) -> str:
 
 def _probe(base: Path) -> None:
     """Create, fill and remove a file: a full disk or a read-only folder shows up here."""
-    fd, tmp = tempfile.mkstemp(prefix=".kiem-tra-ghi.", dir=base)
+    fd, tmp = tempfile.mkstemp(prefix=".kiem-tra-ghi.", suffix=".tmp", dir=base)
     try:
         os.write(fd, b"\0" * 4096)
         os.fsync(fd)
