@@ -224,6 +224,20 @@ def test_a_killed_worker_breaks_nothing_but_its_own_school(tmp_path, monkeypatch
     assert all(placing.is_up_to_date(t) for t in tasks if t.school_id != "KILLER")
 
 
+def failing_render(task: Task):
+    status = "cell_error" if task.school_id == "BAD" else "ok"
+    time.sleep(0.05 if status != "ok" else 0.6)
+    return Outcome(task.school_id, task.doc_kind, status), {f"{DOC}.ipynb": b"{}", f"{DOC}.html": b"<p>"}
+
+
+def test_fail_fast_stops_scheduling_but_keeps_the_report_already_running(tmp_path, monkeypatch):
+    monkeypatch.setattr(scheduler, "render_school", failing_render)
+    tasks = [_task(tmp_path, s, formats=("html",)) for s in ("BAD", "A1", "A2", "A3")]
+    out = scheduler.execute(tasks, RunOptions(formats=("html",), jobs=2, fail_fast=True))
+    assert {o.school_id: o.status for o in out} == {"BAD": "cell_error", "A1": "ok"}
+    assert placing.is_up_to_date(tasks[1]) and not Path(tasks[2].out_dir).exists()
+
+
 # --- Dask connection errors -----------------------------------------------------------------
 
 def test_dask_tls_without_certificates_is_a_message(monkeypatch):
