@@ -9,8 +9,9 @@ A report is up to date only if the key matches and every artefact is still there
 exactly those bytes; a truncated PDF, an emptied HTML or an edited notebook is rendered
 again. The rule that keeps the report folder consistent:
 
-1. the key is removed before any artefact is replaced (no key = render again);
-2. the new artefacts are written, each atomically;
+1. the new artefacts are written completely beside their places (a full disk stops here,
+   with the previous report and its key untouched);
+2. the key is removed, then the new artefacts are renamed into place (no key = render again);
 3. artefacts of this report that the new render did not produce (a PDF that could not be
    exported, a format no longer asked for) are removed, so an old PDF never sits beside
    a new HTML;
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from pathlib import Path
 
 from . import archive
@@ -101,9 +103,10 @@ def place(task: Task, outcome: Outcome, files: dict[str, bytes]) -> None:
         return
     out = Path(task.out_dir)
     report = {n: d for n, d in files.items() if not n.endswith(".log")}
+    staged = _stage_all(out, report)  # a full disk fails here, with the old report untouched
     key_path(task).unlink(missing_ok=True)
-    for name, data in report.items():
-        archive.atomic_write(out / name, data)
+    for name, tmp in staged.items():
+        os.replace(tmp, out / name)
     for path in artefacts_on_disk(task):
         if path.name not in report:
             path.unlink()
@@ -115,7 +118,20 @@ def place(task: Task, outcome: Outcome, files: dict[str, bytes]) -> None:
                              failure_note(outcome))
 
 
+def _stage_all(out: Path, report: dict[str, bytes]) -> dict[str, Path]:
+    """Every new artefact written completely beside its place, or none (nothing is replaced)."""
+    staged: dict[str, Path] = {}
+    try:
+        for name, data in report.items():
+            staged[name] = archive.stage(out / name, data)
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    return staged
+
+
 def write_error_message(exc: OSError, where: Path) -> str:
     """"không ghi được kết quả vào …: ổ đĩa đầy (No space left on device); …"."""
-    return (f"không ghi được kết quả vào {where}: {archive.os_error_vi(exc)}; "
-            "báo cáo này sẽ được chạy lại ở lần chạy sau")
+    return (f"không ghi được kết quả vào {where}: {archive.os_error_vi(exc)}; báo cáo trước "
+            "(nếu có) được giữ nguyên, báo cáo này sẽ được chạy lại ở lần chạy sau")

@@ -145,16 +145,34 @@ def test_the_key_is_removed_before_any_artefact_is_replaced(tmp_path, monkeypatc
     task = _task(tmp_path)
     placing.place(task, Outcome("TH01", DOC, "ok"), _files(b"v1"))
     seen = []
-    real = archive.atomic_write
+    real = os.replace
 
-    def watching(path, data):
-        seen.append((path.name, placing.key_path(task).exists()))
-        real(path, data)
+    def watching(src, dst):
+        seen.append((Path(dst).name, placing.key_path(task).exists()))
+        real(src, dst)
 
-    monkeypatch.setattr(archive, "atomic_write", watching)
+    monkeypatch.setattr(os, "replace", watching)
     placing.place(_task(tmp_path, run_key="k2"), Outcome("TH01", DOC, "ok"), _files(b"v2"))
     assert all(not key_there for name, key_there in seen if not name.endswith(".key"))
     assert seen[-1][0] == f"{DOC}.key"
+
+
+def test_a_full_disk_while_placing_leaves_the_previous_report_and_its_key(tmp_path, monkeypatch):
+    task = _task(tmp_path)
+    placing.place(task, Outcome("TH01", DOC, "ok"), _files(b"v1"))
+    real = archive.stage
+
+    def full_at_pdf(path, data):
+        if path.suffix == ".pdf":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(archive, "stage", full_at_pdf)
+    with pytest.raises(OSError):
+        placing.place(_task(tmp_path, run_key="k2"), Outcome("TH01", DOC, "ok"), _files(b"v2"))
+    assert placing.is_up_to_date(task)  # old key, old files, nothing half replaced
+    assert (Path(task.out_dir) / f"{DOC}.html").read_bytes() == b"v1html"
+    assert sorted(p.name for p in Path(task.out_dir).iterdir()) == sorted([*_files(b""), f"{DOC}.key"])
 
 
 # --- output lock, unwritable outputs, disk full while placing ----------------------------------
@@ -186,7 +204,7 @@ def test_disk_full_while_placing_is_that_school_s_message_and_stops_new_schools(
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(archive, "atomic_write", full)
+    monkeypatch.setattr(archive, "stage", full)
     task = _task(tmp_path)
     batch = scheduler.Batch([task], RunOptions())
     outcome = Outcome("TH01", DOC, "ok")
