@@ -1,8 +1,10 @@
-"""Run a dataset: plan tasks, skip what is up to date, execute in parallel, place artefacts.
+"""Run a dataset: plan tasks, skip what is up to date, execute in parallel, record each report.
 
-Workers (local processes or Dask) return bytes; only this module writes outputs,
-each file atomically, and the key file last, so a killed run leaves only complete
-reports and the next run redoes exactly what is missing.
+Workers (local processes or Dask) return bytes; only the orchestrator writes outputs
+(placing.py: each file atomically, the key with the artefacts' hashes last), and each
+finished report is appended to the ledger at once, so a killed run leaves only complete
+reports, a readable ledger of what it finished, and the next run redoes exactly what is
+missing. The output folder is locked for the run (run_guard).
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ import functools
 import json
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import archive
 from .errors import DataError
 from .loading import Dataset, document_year, load_dataset, school_digest, school_documents, school_snapshot
-from .worker import INFRA, NOTEBOOKS, Outcome, Task, failure_note, render_school
+from .placing import existing_files, is_up_to_date, place  # noqa: F401 - place: re-exported
+from .run_guard import StopSignals, output_lock, temp_root
+from .scheduler import execute
+from .status import Status
+from .worker import NOTEBOOKS, Outcome, Task
+
+LEDGER = "so_cai_chay.jsonl"
 
 
 @dataclass
@@ -74,36 +81,27 @@ def run_key(task: Task) -> str:
     return archive.sha256(json.dumps(fields, default=str).encode())
 
 
-def is_up_to_date(task: Task) -> bool:
-    out = Path(task.out_dir)
-    key = out / f"{task.doc_kind}.key"
-    wanted = ["ipynb", *task.formats]
-    return (key.is_file() and key.read_text() == task.run_key
-            and all((out / f"{task.doc_kind}.{ext}").is_file() for ext in wanted))
-
-
 def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], list[Outcome]]:
     """Tasks to run; invalid and up-to-date schools become outcomes at once (no kernel)."""
     tasks, settled = [], []
     known = set(ds.school_ids())
     for sid in dict.fromkeys(opts.schools or ds.school_ids()):  # a repeated id runs once
         own = school_documents(ds, sid) if sid in known else {}
-        digest = None
         for doc in opts.docs or [d for d in ds.config.documents if d in own or not own]:
             problems = ds.problems_for(sid)
             if problems or sid not in known:
                 msg = "\n".join(str(p) for p in problems) or f"không có trường mã \"{sid}\""
-                settled.append(Outcome(sid, doc, "invalid_input", msg))
+                settled.append(Outcome(sid, doc, Status.INVALID_INPUT, msg))
                 continue
-            digest = digest or school_digest(ds, sid)
+            digest = school_digest(ds, sid, doc)
             year = document_year(ds, sid, doc)
             task = Task(ds.root.resolve().name, sid, doc, year, str(output_dir(root, ds, year, sid)),
                         tuple(opts.formats), {}, opts.cell_timeout, input_hash=digest,
                         block_stale=opts.block_stale, state=opts.state)
             task.run_key = run_key(task)
             if not opts.force and is_up_to_date(task):
-                settled.append(Outcome(sid, doc, "skipped", "không có gì thay đổi", 0.0,
-                                       _existing_files(task)))
+                settled.append(Outcome(sid, doc, Status.SKIPPED, "không có gì thay đổi", 0.0,
+                                       existing_files(task)))
             else:
                 tasks.append(task)
     snapshots = {sid: school_snapshot(ds, sid) for sid in {t.school_id for t in tasks}}
@@ -112,107 +110,72 @@ def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], l
     return tasks, settled
 
 
-def _existing_files(task: Task) -> dict[str, str]:
-    return {ext: f"{task.doc_kind}.{ext}" for ext in ("ipynb", *task.formats)}
+@dataclass
+class RunResult:
+    """What `run_dataset` did: every recorded outcome, how many reports were left unrun
+    (stopped by a signal, --fail-fast or a full disk), warnings for the user, the signal."""
+
+    ds: Dataset
+    outcomes: list[Outcome]
+    unfinished: int = 0
+    notices: list[str] = field(default_factory=list)
+    signum: int | None = None
 
 
-def place(task: Task, outcome: Outcome, files: dict[str, bytes]) -> None:
-    """Write a worker's artefacts: good ones into place, failed ones into _loi/."""
-    out = Path(task.out_dir)
-    good = outcome.status in ("ok", "export_error")
-    target = out if good else out.parent / "_loi" / task.school_id
-    for name, data in files.items():
-        if good and name.endswith(".kernel.log"):
-            continue
-        archive.atomic_write(target / name, data)
-    if good:
-        outcome.files = {n.rsplit(".", 1)[1]: n for n in files if not n.endswith(".log")}
-    if outcome.status == "ok":  # written last: its presence means the report is complete
-        archive.atomic_write(out / f"{task.doc_kind}.key", task.run_key.encode())
-    else:
-        archive.atomic_write(out.parent / "_loi" / task.school_id / f"{task.doc_kind}.loi.json",
-                             failure_note(outcome))
+class Ledger:
+    """Appends one line per finished report to so_cai_chay.jsonl as it finishes; a write that
+    fails (full disk) becomes one notice, never the end of the run."""
+
+    def __init__(self, path: Path, dataset: str, started: float, tasks: list[Task]):
+        self.path, self.dataset = path, dataset
+        self.started = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started))
+        self.tasks = {(t.school_id, t.doc_kind): t for t in tasks}
+        self.env = archive.environment()
+        self.notices: list[str] = []
+
+    def record(self, o: Outcome) -> dict:
+        t = self.tasks.get((o.school_id, o.doc_kind))
+        return {**asdict(o), "run_started": self.started,
+                "input_hash": t.input_hash if t else None, "run_key": t.run_key if t else None,
+                "dataset": self.dataset, "school_year": t.school_year if t else None, **self.env}
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        try:
+            archive.append_ledger(self.path, [self.record(o) for o in outcomes])
+        except OSError as exc:
+            if not self.notices:
+                self.notices.append(f"không ghi được sổ {self.path}: {archive.os_error_vi(exc)}; "
+                                    "các báo cáo vẫn được lưu")
 
 
-def _die_with_parent() -> None:
-    """Pool initializer: a worker (and so its kernels) ends when the orchestrator is killed."""
-    from .kernel_fork import die_with_parent  # imported here: the CLI need not load jupyter_client
-
-    die_with_parent()
-
-
-def _local_executor(jobs: int):
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent)
-
-
-def execute(tasks: list[Task], opts: RunOptions, on_done=None) -> list[Outcome]:
-    """Run tasks on the chosen executor; retry infrastructure failures; place results."""
-    if not tasks:
-        return []
-    if opts.executor == "dask":
-        from .scale_out import dask_executor
-
-        ctx = dask_executor(opts.scheduler, opts.jobs)
-    else:
-        ctx = _local_executor(max(1, min(opts.jobs, len(tasks))))
-    outcomes: list[Outcome] = []
-    with ctx as pool:
-        pending = {pool.submit(render_school, t): (t, 1) for t in tasks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                task, attempt = pending.pop(fut)
-                outcome, files = _result(fut, task)
-                if outcome.status in INFRA and attempt <= opts.retries:
-                    pending[pool.submit(render_school, task)] = (task, attempt + 1)
-                    continue
-                outcome.attempts = attempt
-                place(task, outcome, files)
-                outcomes.append(outcome)
-                if on_done:
-                    on_done(outcome)
-                if opts.fail_fast and outcome.status not in ("ok", "skipped"):
-                    for f in pending:
-                        f.cancel()
-                    pending = {}
-    return outcomes
-
-
-def _result(fut, task: Task) -> tuple[Outcome, dict[str, bytes]]:
-    try:
-        return fut.result()
-    except Exception as exc:  # noqa: BLE001 - the worker process itself died
-        return Outcome(task.school_id, task.doc_kind, "kernel_died",
-                       f"tiến trình chạy notebook dừng: {type(exc).__name__}: {exc}"), {}
-
-
-def run_dataset(dataset: str, out_root: Path, opts: RunOptions,
-                on_done=None) -> tuple[Dataset, list[Outcome]]:
-    """Validate, plan, run, and record a whole dataset; never stops at one school."""
+def run_dataset(dataset: str, out_root: Path, opts: RunOptions, on_done=None,
+                stop: StopSignals | None = None) -> RunResult:
+    """Validate, lock the output folder, plan, run, and record a whole dataset; never stops
+    at one school. Ctrl-C/SIGTERM (through `stop`) end the run cleanly: what finished is kept."""
+    stop = stop or StopSignals()
     started = time.time()
     ds = load_dataset(dataset)
     if ds.config is None:
         raise DataError(ds.problems)
-    tasks, settled = plan_tasks(ds, out_root, opts)
-    if hasattr(on_done, "planned"):
-        on_done.planned(len(tasks) + len(settled))
-    for o in settled:
-        if on_done:
-            on_done(o)
-    outcomes = settled + execute(tasks, opts, on_done)
-    env = archive.environment()
-    keys = {(t.school_id, t.doc_kind): t for t in tasks}
-    records = []
-    for o in outcomes:
-        t = keys.get((o.school_id, o.doc_kind))
-        records.append({**asdict(o), "run_started": time.strftime("%Y-%m-%dT%H:%M:%S",
-                                                                   time.localtime(started)),
-                        "input_hash": t.input_hash if t else None,
-                        "run_key": t.run_key if t else None,
-                        "dataset": dataset, "school_year": t.school_year if t else None,
-                        **env})
-    archive.append_ledger(out_root / ds.root.resolve().name / "so_cai_chay.jsonl", records)
-    from .index_page import write_index
+    base = out_root / ds.root.resolve().name
+    with output_lock(base), temp_root() as tmp:
+        tasks, settled = plan_tasks(ds, out_root, opts)
+        ledger = Ledger(base / LEDGER, dataset, started, tasks)
 
-    write_index(ds, out_root)
-    return ds, outcomes
+        def finished(o: Outcome) -> None:
+            ledger.add([o])
+            if on_done:
+                on_done(o)
+
+        with stop.deferred():
+            if hasattr(on_done, "planned"):
+                on_done.planned(len(tasks) + len(settled))
+            ledger.add(settled)
+            for o in settled:
+                if on_done:
+                    on_done(o)
+            executed = execute(tasks, opts, finished, temp_root=tmp, stop=stop)
+            from .index_page import write_index
+
+            notices = ledger.notices + write_index(ds, out_root)
+    return RunResult(ds, settled + executed, len(tasks) - len(executed), notices, stop.signum)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -11,9 +12,10 @@ from .batch import RunOptions, run_dataset
 from .errors import DataError, KehoachError
 from .formatting import fmt_int
 from .loading import load_dataset
-from .progress import FINE, Progress
 from .progress import SHORT_DOC as SHORT
-from .worker import STATUS_VI
+from .progress import Progress
+from .run_guard import STOP_MESSAGES, Interrupted, StopSignals, exit_code
+from .status import Status, is_good, label
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kehoach", description="Sinh kế hoạch của nhà trường từ số liệu.")
@@ -90,7 +92,7 @@ def cmd_check(args) -> int:
     return 0 if not ds.problems and not errors else 1
 
 
-def cmd_run(args) -> int:
+def cmd_run(args, stop: StopSignals | None = None) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     if not set(formats) <= {"html", "pdf", "docx"} or "html" not in formats:
         print("Lỗi: --formats nhận html, pdf, docx (cách nhau bởi dấu phẩy) và phải có html",
@@ -101,20 +103,31 @@ def cmd_run(args) -> int:
                       args.executor, args.scheduler, block_stale=args.block_stale, state=args.state)
     progress = Progress()
     try:
-        ds, outcomes = run_dataset(args.dataset, Path(args.out), opts, progress)
+        result = run_dataset(args.dataset, Path(args.out), opts, progress, stop)
     finally:
         progress.close()
-    failed = [o for o in outcomes if o.status not in FINE]
-    skipped = sum(o.status == "skipped" for o in outcomes)
-    where = Path(args.out) / ds.root.resolve().name
+    failed = _print_summary(result, Path(args.out) / result.ds.root.resolve().name)
+    if result.signum:
+        print(f"\n{STOP_MESSAGES[result.signum]} Các báo cáo đã xong được giữ và ghi vào sổ; "
+              "chạy lại cùng lệnh để làm tiếp phần còn thiếu.", file=sys.stderr)
+        return exit_code(result.signum)
+    return 1 if failed or result.unfinished else 0
+
+
+def _print_summary(result, where: Path) -> int:
+    """The end-of-run summary; returns the number of failed reports."""
+    outcomes = result.outcomes
+    failed = [o for o in outcomes if not is_good(o.status)]
+    skipped = sum(o.status == Status.SKIPPED for o in outcomes)
+    unfinished = f", {fmt_int(result.unfinished)} chưa chạy" if result.unfinished else ""
     print(f"\nTổng kết: {fmt_int(len(outcomes))} báo cáo, {fmt_int(len(outcomes) - len(failed))} thành công"
           f"{f' ({fmt_int(skipped)} không thay đổi nên bỏ qua)' if skipped else ''}, "
-          f"{fmt_int(len(failed))} lỗi. "
+          f"{fmt_int(len(failed))} lỗi{unfinished}. "
           f"Kết quả ở {where}/ (danh sách: index.html của từng năm học)")
     if failed:
         print("\nCác trường lỗi (chi tiết và notebook lỗi ở <năm học>/_loi/<mã trường>/):")
     for o in failed:
-        print(f"\n✗ {o.school_id}, {SHORT.get(o.doc_kind, o.doc_kind)} ({STATUS_VI[o.status]}):")
+        print(f"\n✗ {o.school_id}, {SHORT.get(o.doc_kind, o.doc_kind)} ({label(o.status)}):")
         for line in o.message.splitlines():
             print(f"    {line}")
     stale = [o for o in outcomes if o.stale]
@@ -122,7 +135,9 @@ def cmd_run(args) -> int:
         print("\nMục nhận xét cần xem lại (số liệu đã thay đổi từ khi viết):")
     for o in stale:
         print(f"  {o.school_id}: {', '.join(o.stale)}")
-    return 1 if failed else 0
+    for notice in result.notices:
+        print(f"\nLưu ý: {notice}", file=sys.stderr)
+    return len(failed)
 
 
 def cmd_commentary(args) -> int:
@@ -154,8 +169,19 @@ COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "l
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    stop = StopSignals()
+    if args.command != "lab":  # JupyterLab handles its own Ctrl-C (it asks to confirm)
+        stop.install()
     try:
+        if args.command == "run":
+            return cmd_run(args, stop)
         return COMMANDS[args.command](args)
+    except Interrupted as exc:  # before or after the batch loop: nothing half-written
+        print(f"\n{STOP_MESSAGES[exc.signum]}", file=sys.stderr)
+        return exit_code(exc.signum)
+    except KeyboardInterrupt:
+        print(f"\n{STOP_MESSAGES[signal.SIGINT]}", file=sys.stderr)
+        return exit_code(signal.SIGINT)
     except DataError as exc:
         print("Lỗi dữ liệu:\n" + str(exc), file=sys.stderr)
         return 2
@@ -165,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    finally:
+        stop.uninstall()
 
 
 if __name__ == "__main__":

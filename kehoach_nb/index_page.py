@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import html
-import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import formatting as fm
 from . import indicators as ind
-from .archive import atomic_write
+from .archive import atomic_write, os_error_vi, read_ledger
 from .loading import Dataset, document_year
-from .worker import STATUS_VI, Outcome
+from .status import Status, is_good, is_placed, label
+from .worker import Outcome
 
 CSS = ("body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;}"
        "table{border-collapse:collapse}th,td{border:1px solid #444;padding:3px 8px}"
@@ -37,12 +38,12 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
     levels = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["school_level"]))
     rows = []
     for o in sorted(outcomes, key=lambda o: o.school_id):
-        ok = o.status in ("ok", "skipped", "export_error")
+        ok = is_good(o.status) or is_placed(o.status)
         links = " ".join(f'<a href="{html.escape(o.school_id)}/{html.escape(f)}">{ext.upper()}</a>'
                          for ext, f in sorted(o.files.items()) if ext in ("html", "pdf"))
         classes, pupils = _figures(ds, o.school_id, year, levels[o.school_id]) if o.school_id in names else ("—", "—")
         rows.append(f"<tr><td>{html.escape(o.school_id)}</td><td>{html.escape(names.get(o.school_id, ''))}</td>"
-                    f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(STATUS_VI[o.status])}</td>"
+                    f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(label(o.status))}</td>"
                     f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td>"
                     f"<td class=\"num\">{_audit_text(o.audit)}</td>"
                     f"<td>{links}</td></tr>")
@@ -55,35 +56,45 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
             "</body></html>")
 
 
-GOOD = ("ok", "export_error")
-
-
-def latest_outcomes(ledger: Path) -> list[Outcome]:
-    """The state of every school and document in a run ledger: its latest outcome, except that
-    "skipped" means the report on disk is the one its last good render made, so that render is
-    shown (with its links and audit counts)."""
+def latest_outcomes(records: Iterable[dict]) -> list[Outcome]:
+    """The state of every school and document in a run ledger's records: its latest outcome,
+    except that "skipped" means the report on disk is the one its last good render made, so
+    that render is shown (with its links and audit counts)."""
     latest: dict[tuple[str, str], Outcome] = {}
     good: dict[tuple[str, str], Outcome] = {}
-    for line in ledger.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
+    for rec in records:
         key = (rec["school_id"], rec["doc_kind"])
         o = Outcome(rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
                     rec.get("seconds", 0.0), rec.get("files") or {}, audit=rec.get("audit"))
-        if o.status in GOOD:
+        if is_placed(o.status):
             good[key] = o
-        latest[key] = good.get(key, o) if o.status == "skipped" else o
+        latest[key] = good.get(key, o) if o.status == Status.SKIPPED else o
     return list(latest.values())
 
 
-def write_index(ds: Dataset, out_root: Path) -> None:
-    """One index.html per school year, from the ledger (so earlier runs still show)."""
+def damaged_notice(ledger: Path, damaged: list[int]) -> str:
+    lines = ", ".join(str(n) for n in damaged[:10]) + (" …" if len(damaged) > 10 else "")
+    return (f"sổ {ledger}: bỏ qua {fm.fmt_int(len(damaged))} dòng hỏng (dòng {lines}), "
+            "có thể do ổ đĩa đầy hoặc sửa tay; các dòng khác vẫn được dùng")
+
+
+def write_index(ds: Dataset, out_root: Path) -> list[str]:
+    """One index.html per school year, from the ledger (so earlier runs still show).
+    Returns notices for the user (damaged ledger lines, an index that could not be written)."""
     base = out_root / ds.root.resolve().name
+    ledger = base / "so_cai_chay.jsonl"
+    records, damaged = read_ledger(ledger)
+    notices = [damaged_notice(ledger, damaged)] if damaged else []
     by_year: dict[int, list[Outcome]] = {}
     known = set(ds.school_ids())
-    for o in latest_outcomes(base / "so_cai_chay.jsonl"):
+    for o in latest_outcomes(records):
         if o.school_id not in known:
             continue
         by_year.setdefault(document_year(ds, o.school_id, o.doc_kind), []).append(o)
     for year, group in by_year.items():
         path = base / str(year) / "index.html"
-        atomic_write(path, render_index(ds, year, group).encode("utf-8"))
+        try:
+            atomic_write(path, render_index(ds, year, group).encode("utf-8"))
+        except OSError as exc:
+            notices.append(f"không ghi được {path}: {os_error_vi(exc)}")
+    return notices

@@ -226,16 +226,18 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
     return files
 
 
-def school_digest(ds: Dataset, school_id: str) -> str:
-    """Hash of everything one school's reports are made from: the dataset settings, the
-    school's validated rows (own and shared, in input order) and its commentary files.
+def school_digest(ds: Dataset, school_id: str, doc_kind: str | None = None) -> str:
+    """Hash of everything one school's report is made from: the dataset settings, the
+    school's validated rows (own and shared, in input order) and its commentary files:
+    only those of `doc_kind` when given (a commentary edit re-renders that document only).
     Cheap (no snapshot is built), so an unchanged school costs almost nothing to skip."""
     h = hashlib.sha256(ds.config.model_dump_json().encode())
     for name in sorted(ds.tables):
         h.update(f"\0{name}\0{list(ds.tables[name].columns)!r}\0".encode())
         h.update(repr(ds.row_texts(name, school_id)).encode())
     for name, data in read_commentary(ds.root, school_id).items():
-        h.update(b"\0" + name.encode() + b"\0" + data)
+        if doc_kind is None or name.startswith(f"{doc_kind}/"):
+            h.update(b"\0" + name.encode() + b"\0" + data)
     return h.hexdigest()
 
 

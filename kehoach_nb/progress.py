@@ -14,16 +14,10 @@ import threading
 import time
 
 from .formatting import fmt_duration, fmt_int
-from .worker import STATUS_VI
+from .kinds import KINDS
+from .status import Status, is_good, label, short
 
-FINE = ("ok", "skipped")
-SHORT_DOC = {"ke_hoach_phat_trien_giao_duc": "KH phát triển GD",
-             "ke_hoach_cai_tien_chat_luong": "KH cải tiến CL",
-             "ke_hoach_xay_dung_truong_chuan": "KH trường chuẩn",
-             "ke_hoach_giai_phap_nang_cao_chat_luong": "KH giải pháp"}
-SHORT_STATUS = {"ok": "xong", "skipped": "bỏ qua", "invalid_input": "dữ liệu lỗi",
-                "cell_error": "lỗi ô", "timeout": "quá thời gian", "kernel_died": "kernel dừng",
-                "incomplete": "chưa chạy xong", "invalid_output": "kết quả sai", "export_error": "lỗi PDF"}
+SHORT_DOC = {code: k.short for code, k in KINDS.items()}  # declared once, in kinds.py
 WIDTH = 24  # cells of the bar itself
 
 
@@ -60,12 +54,12 @@ class Progress:
         left = self.seconds_left(elapsed)
         if left is not None:
             line += f", còn khoảng {fmt_duration(left)}"
-        counts = " · ".join(f"{SHORT_STATUS[s]} {fmt_int(n)}" for s, n in self.counts.items())
+        counts = " · ".join(f"{short(s)} {fmt_int(n)}" for s, n in self.counts.items())
         return line + (f" · {counts}" if counts else "")
 
     def seconds_left(self, elapsed: float) -> float | None:
         """Time per executed report so far × reports left; skipped ones cost nothing."""
-        run = self.done - self.counts.get("skipped", 0) - self.counts.get("invalid_input", 0)
+        run = self.done - self.counts.get(Status.SKIPPED, 0) - self.counts.get(Status.INVALID_INPUT, 0)
         left = self.total - self.done
         return elapsed / run * left if run > 0 and left > 0 else None
 
@@ -73,12 +67,12 @@ class Progress:
         with self._lock:
             self.done += 1
             self.counts[o.status] = self.counts.get(o.status, 0) + 1
-            mark = "✓" if o.status in FINE else "✗"
-            line = (f"[{fmt_int(self.done)}] {mark} {o.school_id} — {STATUS_VI[o.status]} "
+            mark = "✓" if is_good(o.status) else "✗"
+            line = (f"[{fmt_int(self.done)}] {mark} {o.school_id} — {label(o.status)} "
                     f"({fmt_duration(o.seconds)}) | {SHORT_DOC.get(o.doc_kind, o.doc_kind)}")
             if not self.live:
                 self._write(f"{line} | {self.status_line()}\n")
-            elif o.status not in FINE:
+            elif not is_good(o.status):
                 self._write(f"\r\033[K{line}\n")
             self._draw()
 

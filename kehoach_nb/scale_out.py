@@ -34,18 +34,61 @@ def check_scheduler(address: str) -> None:
                           "(cấu hình distributed.comm.tls) khi scheduler ở máy khác")
 
 
+TLS_SETTINGS = ("distributed.comm.tls.ca-file", "distributed.comm.tls.client.cert")
+
+
+def check_tls_settings(address: str) -> None:
+    """tls:// needs the CA and a client certificate; say so before trying to connect."""
+    import dask
+
+    if urlparse(address).scheme != "tls":
+        return
+    missing = [k for k in TLS_SETTINGS if not dask.config.get(k, None)]
+    if missing:
+        raise ParamsError(f"địa chỉ {address} dùng tls:// nhưng chưa cấu hình chứng chỉ ("
+                          + ", ".join(missing) + "). Đặt chúng trong ~/.config/dask/distributed.yaml "
+                          "hoặc biến môi trường DASK_DISTRIBUTED__COMM__TLS__CA_FILE, "
+                          "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT, "
+                          "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY.")
+
+
+def connect(scheduler: str):
+    """A Client on the scheduler, or a Vietnamese ParamsError (exit 2) instead of a traceback."""
+    from dask.distributed import Client
+
+    check_scheduler(scheduler)
+    check_tls_settings(scheduler)
+    try:
+        return Client(scheduler)
+    except OSError as exc:
+        raise ParamsError(f"không kết nối được tới Dask scheduler {scheduler}: {exc}. Kiểm tra địa "
+                          "chỉ, cổng, tường lửa và scheduler đang chạy.") from None
+    except Exception as exc:  # noqa: BLE001 - TLS context, bad certificate files…
+        raise ParamsError(f"không kết nối được tới Dask scheduler {scheduler} "
+                          f"({type(exc).__name__}: {exc}). Kiểm tra cấu hình TLS "
+                          "(distributed.comm.tls).") from None
+
+
+def local_cluster(jobs: int):
+    from dask.distributed import LocalCluster
+
+    try:
+        return LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                            host="127.0.0.1", dashboard_address=None)
+    except Exception as exc:  # noqa: BLE001
+        raise ParamsError(f"không khởi động được cụm Dask cục bộ: {type(exc).__name__}: {exc}") from None
+
+
 @contextlib.contextmanager
 def dask_executor(scheduler: str | None, jobs: int):
     """A concurrent.futures executor on an existing cluster, or on a loopback LocalCluster."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     cluster = None
     if scheduler:
-        check_scheduler(scheduler)
-        client = Client(scheduler)
+        client = connect(scheduler)
     else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+        cluster = local_cluster(jobs)
         client = Client(cluster)
     try:
         with client.get_executor(pure=False) as executor:

@@ -18,21 +18,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .status import LABELS
+
 if TYPE_CHECKING:  # imported where used: nbformat costs ~1,5 s, and `run` may start nothing
     import nbformat
 
 from .kinds import NOTEBOOKS  # noqa: E402,F401  (batch hashes the notebooks)
 
 KERNEL = "kehoach"
-INFRA = ("kernel_died",)  # outcomes worth one retry
-STATUS_VI = {
-    "ok": "thành công", "skipped": "bỏ qua (không thay đổi)",
-    "invalid_input": "dữ liệu không hợp lệ", "cell_error": "lỗi khi chạy ô",
-    "timeout": "quá thời gian", "kernel_died": "kernel dừng đột ngột",
-    "incomplete": "chạy chưa hết notebook", "invalid_output": "kết quả không hợp lệ",
-    "export_error": "lỗi xuất PDF/Word (đã có HTML)",
-    "not_final": "chưa đủ điều kiện ban hành",
-}
+STATUS_VI = LABELS  # code -> Vietnamese label, declared once in status.py
 
 
 @dataclass
@@ -106,10 +100,19 @@ def stderr_to(path: Path):
             os.close(saved)
 
 
+TEMP_ROOT_ENV = "KEHOACH_TEMP_ROOT"  # the run's own temp folder (batch), removed when it ends
+
+
+def temp_root() -> str | None:
+    """The run's temp folder when the orchestrator gave one that exists here, else the default."""
+    root = os.environ.get(TEMP_ROOT_ENV)
+    return root if root and os.path.isdir(root) else None
+
+
 def render_school(task: Task) -> tuple[Outcome, dict[str, bytes]]:
     """Execute, check and export one report; never raises. Artefacts: name -> bytes."""
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="kehoach-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kehoach-", dir=temp_root()) as tmp:
         log = Path(tmp) / "kernel.log"
         with stderr_to(log):
             outcome, files = _render(task, Path(tmp), log)

@@ -2,7 +2,8 @@
 
 import json
 
-from kehoach_nb.index_page import latest_outcomes
+from kehoach_nb.archive import read_ledger
+from kehoach_nb.index_page import latest_outcomes as latest_records
 
 DOC = "ke_hoach_phat_trien_giao_duc"
 FILES = {"html": f"{DOC}.html", "pdf": f"{DOC}.pdf"}
@@ -13,6 +14,12 @@ def _ledger(tmp_path, *records):
     path.write_text("".join(json.dumps({"school_id": "TH01", "doc_kind": DOC, **r}) + "\n"
                             for r in records), encoding="utf-8")
     return path
+
+
+def latest_outcomes(path):
+    records, damaged = read_ledger(path)
+    assert damaged == []
+    return latest_records(records)
 
 
 def test_skipped_shows_the_render_whose_report_is_on_disk(tmp_path):

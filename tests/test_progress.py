@@ -89,3 +89,15 @@ def test_nothing_is_drawn_when_the_run_stopped_before_planning():
     out = io.StringIO()
     Progress(out, live=True, tick=0.05).close()
     assert out.getvalue() == ""
+
+
+def test_new_statuses_have_their_labels_and_count_as_failures():
+    out = io.StringIO()
+    progress = Progress(out, live=False)
+    progress.planned(2)
+    progress(_outcome("TH01", "worker_died"))
+    progress(_outcome("TH02", "write_error"))
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("[1] ✗ TH01 — tiến trình làm việc dừng đột ngột (2,5 giây)")
+    assert lines[1].startswith("[2] ✗ TH02 — lỗi ghi tệp kết quả")
+    assert lines[1].endswith(" · tiến trình dừng 1 · lỗi ghi tệp 1")
