@@ -175,6 +175,12 @@ def run_dataset(dataset: str, out_root: Path, opts: RunOptions, on_done=None,
                 if on_done:
                     on_done(o)
             executed = execute(tasks, opts, finished, temp_root=tmp, stop=stop)
+            if not stop.signum:
+                from .audit_files import write_audit_reports
+
+                valid = [s for s in dict.fromkeys(opts.schools or ds.school_ids())
+                         if s in set(ds.school_ids()) and not ds.problems_for(s)]
+                write_audit_reports(ds, out_root, valid, tuple(opts.formats))
             from .index_page import write_index
 
             notices = ledger.notices + write_index(ds, out_root)

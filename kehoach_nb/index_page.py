@@ -11,7 +11,11 @@ from . import indicators as ind
 from .archive import atomic_write, os_error_vi, read_ledger
 from .loading import Dataset, document_year
 from .status import Status, is_good, is_placed, label
+from .catalogues import label as catalogue_label
+from .progress import SHORT_DOC
 from .worker import Outcome
+
+FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "docx": "Word"}
 
 CSS = ("body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;}"
        "table{border-collapse:collapse}th,td{border:1px solid #444;padding:3px 8px}"
@@ -25,33 +29,45 @@ def _figures(ds: Dataset, school_id: str, year: int, level: str) -> tuple[str, s
     return (fm.fmt_int(sc.classes), fm.fmt_int(sc.students)) if sc else ("—", "—")
 
 
-def _audit_text(audit: list[int] | None) -> str:
-    """"2 lỗi / 5 phát hiện", from the counts the report's appendix carried."""
+def _audit_text(audit: list[int] | None, link: str | None) -> str:
+    """"2 lỗi / 5 phát hiện", from the counts the report carried, linked to the audit report."""
     if not audit:
         return "—"
     errors, total = audit
-    return f"{errors} lỗi / {total} phát hiện" if total else "0"
+    text = f"{errors} lỗi / {total} phát hiện" if total else "không có sai lệch"
+    return f'<a href="{html.escape(link)}">{text}</a>' if link else text
 
 
-def render_index(ds: Dataset, year: int, outcomes: list[Outcome]) -> str:
+def state_label(state: str) -> str:
+    return catalogue_label("state", state).lower()
+
+
+def audit_name(school_id: str) -> str:
+    return f"{school_id}/kiem_tra_so_lieu.html"
+
+
+def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path = Path(".")) -> str:
     names = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["name"]))
     levels = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["school_level"]))
     rows = []
     for o in sorted(outcomes, key=lambda o: o.school_id):
         ok = is_good(o.status) or is_placed(o.status)
-        links = " ".join(f'<a href="{html.escape(o.school_id)}/{html.escape(f)}">{ext.upper()}</a>'
-                         for ext, f in sorted(o.files.items()) if ext in ("html", "pdf"))
+        links = " ".join(f'<a href="{html.escape(o.school_id)}/{html.escape(f)}">{FORMAT_LABELS[ext]}</a>'
+                         for ext, f in sorted(o.files.items()) if ext in FORMAT_LABELS)
+        audit = f"{o.school_id}/kiem_tra_so_lieu.html" if (folder / audit_name(o.school_id)).is_file() else None
+        kind = SHORT_DOC.get(o.doc_kind, o.doc_kind) + (f" ({state_label(o.state)})" if o.state else "")
         classes, pupils = _figures(ds, o.school_id, year, levels[o.school_id]) if o.school_id in names else ("—", "—")
         rows.append(f"<tr><td>{html.escape(o.school_id)}</td><td>{html.escape(names.get(o.school_id, ''))}</td>"
+                    f"<td>{html.escape(kind)}</td>"
                     f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(label(o.status))}</td>"
                     f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td>"
-                    f"<td class=\"num\">{_audit_text(o.audit)}</td>"
+                    f"<td class=\"num\">{_audit_text(o.audit, audit)}</td>"
                     f"<td>{links}</td></tr>")
     title = html.escape(f"{ds.config.name} — năm học {fm.fmt_school_year(year)}")
     return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"
-            "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Trạng thái</th><th>Số lớp</th>"
+            "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Văn bản</th><th>Trạng thái</th><th>Số lớp</th>"
             f"<th>Số học sinh</th><th>Kiểm tra số liệu</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             "</body></html>")
 
@@ -65,7 +81,8 @@ def latest_outcomes(records: Iterable[dict]) -> list[Outcome]:
     for rec in records:
         key = (rec["school_id"], rec["doc_kind"])
         o = Outcome(rec["school_id"], rec["doc_kind"], rec["status"], rec.get("message", ""),
-                    rec.get("seconds", 0.0), rec.get("files") or {}, audit=rec.get("audit"))
+                    rec.get("seconds", 0.0), rec.get("files") or {}, audit=rec.get("audit"),
+                    state=rec.get("state", ""))
         if is_placed(o.status):
             good[key] = o
         latest[key] = good.get(key, o) if o.status == Status.SKIPPED else o
@@ -94,7 +111,7 @@ def write_index(ds: Dataset, out_root: Path) -> list[str]:
     for year, group in by_year.items():
         path = base / str(year) / "index.html"
         try:
-            atomic_write(path, render_index(ds, year, group).encode("utf-8"))
+            atomic_write(path, render_index(ds, year, group, path.parent).encode("utf-8"))
         except OSError as exc:
             notices.append(f"không ghi được {path}: {os_error_vi(exc)}")
     return notices

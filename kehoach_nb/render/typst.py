@@ -11,7 +11,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from ..model import Document, Header, block_to_json
+from ..model import Document, Header, Table, block_to_json
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "typst" / "plan.typ"
 FONT = "Liberation Serif"
@@ -35,6 +35,24 @@ def document_json(doc: Document) -> str:
     return unicodedata.normalize("NFC", json.dumps(data, ensure_ascii=False))
 
 
+# A run of landscape pages whose last page holds less than this share of its text height (a
+# wide table spilling a row or two) is laid out again with slightly denser wide tables.
+SPILL = 0.2
+WIDE_TOP, WIDE_TEXT = 20 * 72 / 25.4, (210 - 20 - 15) * 72 / 25.4  # landscape margins (pt)
+
+
+def _spills(compiler) -> bool:
+    marks = json.loads(compiler.query("<wide>", field="value"))
+    for start, end in zip(marks[::2], marks[1::2]):
+        if end["page"] > start["page"] and (end["y"] - WIDE_TOP) < SPILL * WIDE_TEXT:
+            return True
+    return False
+
+
 def render_pdf(doc: Document) -> bytes:
     """A4 PDF of the document; raises typst.TypstError with Typst's diagnostic on failure."""
-    return _compiler().compile(format="pdf", sys_inputs={"doc": document_json(doc)})
+    compiler, data = _compiler(), document_json(doc)
+    pdf = compiler.compile(format="pdf", sys_inputs={"doc": data})
+    if any(isinstance(b, Table) and b.landscape for b in doc.blocks) and _spills(compiler):
+        pdf = compiler.compile(format="pdf", sys_inputs={"doc": data, "tight": "1"})
+    return pdf
