@@ -6,6 +6,7 @@ import copy
 import re
 import subprocess
 import unicodedata
+from dataclasses import fields
 from pathlib import Path
 
 import pypdf
@@ -80,9 +81,13 @@ def expected_lines(doc) -> list[str]:
 
 
 def assert_in_order(doc, path: Path):
-    text = body_text(path)
+    # Typst may break a line after "/" or "-" (81/2021/NĐ-CP, TT-BGDĐT) and pdftotext drops a
+    # hyphen at a line end: compare without whitespace and hyphens
+    def squeeze(s):
+        return re.sub(r"[\s\-]", "", s)
+    text = squeeze(body_text(path))
     pos = 0
-    for line in expected_lines(doc):
+    for line in map(squeeze, expected_lines(doc)):
         found = text.find(line, pos)
         assert found >= 0, f"not found after position {pos}: {line!r}\n… {text[pos:pos + 300]!r}"
         pos = found + len(line)
@@ -173,7 +178,7 @@ def test_decomposed_input_renders_as_composed(th01, tmp_path):
     def decompose(b):
         for name in ("title", "caption", "sentence", "signer_name", "school_name", "governing_body",
                      "date_line", "doc_type"):
-            if isinstance(getattr(b, name, None), str):
+            if name in {f.name for f in fields(b)} and isinstance(getattr(b, name), str):
                 setattr(b, name, unicodedata.normalize("NFD", getattr(b, name)))
         for r in getattr(b, "runs", []):
             r.text = unicodedata.normalize("NFD", r.text)
@@ -195,8 +200,10 @@ def test_decomposed_input_renders_as_composed(th01, tmp_path):
 
 # --- landscape ---------------------------------------------------------------------------
 
-def test_quality_plan_has_landscape_pages(tmp_path):
-    doc = build_report(str(ROOT / "params/seeds"), "seed001", "ke_hoach_cai_tien_chat_luong").document
+@pytest.mark.parametrize("dataset,school", [("params/seeds", "seed001"), ("params/demo", "THCS03")])
+def test_quality_plan_has_landscape_pages(tmp_path, dataset, school):
+    # THCS03: a first layout spills two lines of the last criterion onto a fifth landscape page
+    doc = build_report(str(ROOT / dataset), school, "ke_hoach_cai_tien_chat_luong").document
     assert any(isinstance(b, Table) and b.landscape for b in doc.blocks)
     path = tmp_path / "ctcl.pdf"
     path.write_bytes(render_pdf(doc))
