@@ -63,8 +63,9 @@ def test_bad_school_is_reported_and_others_rendered(run):
     for school in ("TH01", "THCS01"):
         for ext in ("ipynb", "html", "pdf"):
             assert _out(work, school, ext).stat().st_size > 1000
-    for school in ("TH02", "TH03"):
-        assert not (work / "outputs" / "mini" / "2024" / school).exists()
+    assert not (work / "outputs" / "mini" / "2024" / "TH02").exists()  # invalid data: nothing
+    # TH03's data is valid (its audit report is written) but its plan failed: no plan file
+    assert not list((work / "outputs" / "mini" / "2024" / "TH03").glob("ke_hoach_*"))
 
 
 def test_html_is_strict_self_contained_and_safe(run):
@@ -101,14 +102,33 @@ def test_index_lists_every_school_with_status_links_and_figures(run):
     doc = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page.read_bytes())
     rows = {r.find("td").text: [td for td in r.findall("td")] for r in doc.iter("tr") if r.find("td") is not None}
     assert set(rows) == {"TH01", "TH02", "TH03", "THCS01"}
-    status = {sid: cells[2].text for sid, cells in rows.items()}
+    status = {sid: cells[3].text for sid, cells in rows.items()}
     assert status == {"TH01": "thành công", "THCS01": "thành công", "TH02": "dữ liệu không hợp lệ",
                       "TH03": "kết quả không hợp lệ"}
-    assert [rows["TH01"][3].text, rows["TH01"][4].text] == ["19", "605"]  # the 2024 plan, as in the report
-    links = [a.get("href") for a in rows["TH01"][6].iter("a")]
-    assert links == ["TH01/ke_hoach_phat_trien_giao_duc.html", "TH01/ke_hoach_phat_trien_giao_duc.pdf"]
+    assert rows["TH01"][2].text == "KH phát triển GD (dự thảo)"
+    assert [rows["TH01"][4].text, rows["TH01"][5].text] == ["19", "605"]  # the 2024 plan, as in the report
+    links = [a.get("href") for a in rows["TH01"][7].iter("a")]
+    assert links == [f"TH01/ke_hoach_phat_trien_giao_duc.{ext}" for ext in ("docx", "html", "pdf")]
     assert all((page.parent / href).is_file() for href in links)
-    assert not list(rows["TH02"][6].iter("a"))
+    assert not list(rows["TH02"][7].iter("a"))
+    audit = rows["TH01"][6].find("a")
+    assert audit.get("href") == "TH01/kiem_tra_so_lieu.html" and audit.text == "0 lỗi / 2 phát hiện"
+    report = (page.parent / "TH01" / "kiem_tra_so_lieu.html").read_text(encoding="utf-8")
+    assert "vượt sĩ số tối đa 35 học sinh/lớp" in report and "V11" not in report
+    assert (page.parent / "TH01" / "kiem_tra_so_lieu.pdf").read_bytes().startswith(b"%PDF")
+    assert not (page.parent / "TH02" / "kiem_tra_so_lieu.html").exists()  # invalid data: no audit
+
+
+def test_word_file_has_the_same_text_as_the_html(run):
+    from docx import Document as read_docx
+
+    work, _ = run
+    doc = read_docx(str(_out(work, "TH01", "docx")))
+    words = " ".join(p.text for p in doc.paragraphs)
+    html = _out(work, "TH01", "html").read_text(encoding="utf-8")
+    for sentence in ("Tổng số học sinh năm học 2023-2024: 660 học sinh với 20 lớp học. Trong đó:",
+                     "Phần thứ hai", "KIẾN NGHỊ, ĐỀ XUẤT"):
+        assert sentence in words and sentence in html
 
 
 def _pdftotext(pdf: Path, page: int) -> str:
@@ -127,7 +147,7 @@ def test_pdf_layout_text_and_fonts(run):
                      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                      "Số: 05/KH-THAB", "An Bình, ngày 02 tháng 10 năm 2024", "KẾ HOẠCH"):
         assert expected in first, expected
-    assert first.lstrip().startswith("PHÒNG")  # no page number on page 1
+    assert first.lstrip().startswith("DỰ THẢO\n")  # the draft mark first, no page number on page 1
     assert second.strip().splitlines()[0].strip() == "2"  # centred in the top margin
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
