@@ -40,6 +40,8 @@ class DatasetConfig(BaseModel):
     stale_threshold: Decimal = Decimal("0.05")  # relative change that flags commentary for review
     audit_appendix: bool = True  # add "Phụ lục: Kết quả kiểm tra số liệu" to every report
     zero_pad_counts: bool = True
+    placeholders: bool = False  # marked drafts for sections without text (issue 12)
+    ty_le_spelling: str = "tỉ lệ"  # one spelling per document: "tỉ lệ" or "tỷ lệ"
 
 
 @dataclass

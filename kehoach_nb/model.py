@@ -168,6 +168,7 @@ class Document:
     title: str
     blocks: list
     audit: list[int] | None = None  # [errors, findings] of the data audit, if it ran
+    warnings: list[str] = field(default_factory=list)  # for the run summary ("Phòng chưa kiểm kê: …")
 
     def charts(self) -> list[Chart]:
         return [b for b in walk(self.blocks) if isinstance(b, Chart)]
