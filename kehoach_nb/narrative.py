@@ -64,8 +64,9 @@ def render_passage(template: str, **context) -> str:
 
 
 def describe_scale(f: Facts, sc: ind.Scale, pad: bool = True) -> str:
-    shares = [(label, int(sc.by_grade[col].dropna().sum())) for col, label in SHARES
+    shares = [(label, ind.total(sc.by_grade[col])) for col, label in SHARES
               if col in sc.by_grade and sc.by_grade[col].notna().any()]
+    shares = [(label, n) for label, n in shares if n is not None]
     return render_passage(
         "quy_mo", sc=sc, pad=pad, cap=f.class_cap, shares=shares,
         avg=ind.students_per_class(sc.students, sc.classes),
@@ -133,8 +134,8 @@ def describe_results_scale(f: Facts, pad: bool = True) -> str:
     drop = sc.by_grade.get("dropouts") if sc.from_parts else None
     return render_passage(
         "ket_qua_quy_mo", sc=sc, pad=pad,
-        two=int(col.sum()) if col is not None and col.notna().any() else None,
-        drop=int(drop.sum()) if drop is not None and drop.notna().any() else None)
+        two=ind.total(col) if col is not None and col.notna().any() else None,
+        drop=ind.total(drop) if drop is not None and drop.notna().any() else None)
 
 
 def describe_completion(f: Facts) -> str:
