@@ -158,17 +158,20 @@ def describe_plan_scale(f: Facts, pad: bool = True) -> str:
         d_students=ind.delta(f.plan.students, prev.students) if prev else None)
 
 
-def target_value(row: dict) -> str | None:
+def target_value(row: dict, pad: bool = False) -> str | None:
     value = row.get("value")
     if value is None or value != value:
         return None
-    text = fm.fmt_dec(Decimal(value), 2)
+    value = Decimal(value)
+    whole = value == value.to_integral_value()
+    text = fm.fmt_int(int(value), pad) if whole and pad else fm.fmt_dec(value, 2)
     unit = row.get("unit") or "percent"
     return text + ("%" if unit == "percent" else "")
 
 
 AUDIT_NOTE = re.compile(r"\s*\((?:văn bản|mục \w+) ghi[^()]*(?:\([^()]*\)[^()]*)*\)", re.I)
-UNIT_NOTE = re.compile(r"\s*\(([^()\d]{1,20})\)")  # "(lần)", "(tiết/năm học)"
+UNIT_NOTE = re.compile(r"\s*\(([a-zđà-ỹ][^()\d]{0,19})\)")  # "(lần)", "(tiết/năm học)": lower-case
+AT_LEAST_NOTE = re.compile(r"\s*\((?:tối thiểu|ít nhất)\)", re.I)  # the comparator already says it
 RANGE_NOTE = re.compile(r"\s*\((?:từ\s*)?(\d+(?:,\d+)?)\s*(%?)\s*(?:-|–|đến)\s*(\d+(?:,\d+)?)\s*(%?)"
                         r"\s*([^()]*?)\s*(?:trở lên)?\)")
 TY_LE = re.compile(r"\bt[ỉỷ] lệ\b", re.I)
@@ -176,7 +179,7 @@ TY_LE = re.compile(r"\bt[ỉỷ] lệ\b", re.I)
 
 def clean_label(label: str, spelling: str = "tỉ lệ") -> str:
     """The target's label without transcription remarks, with the document's "tỉ lệ" spelling."""
-    label = AUDIT_NOTE.sub("", label).strip()
+    label = AT_LEAST_NOTE.sub("", AUDIT_NOTE.sub("", label)).strip()
     return TY_LE.sub(lambda m: spelling.capitalize() if m.group(0)[0].isupper() else spelling, label)
 
 
@@ -210,13 +213,14 @@ def target_kind(row: dict, subject: str, has_range: bool) -> str:
     return {"percent": "rate", "ratio": "rate", "text": "rate"}.get(unit, unit)
 
 
-def describe_target(row: dict, baseline: str | None = None, spelling: str = "tỉ lệ") -> str:
+def describe_target(row: dict, baseline: str | None = None, spelling: str = "tỉ lệ",
+                    pad: bool = False) -> str:
     """R11: "Phấn đấu tỉ lệ … đạt 99% trở lên (599/605 học sinh)"; each kind of target
     (count, rate, level, zero, range, "trở lên" in the label) with its own phrasing."""
     _, sources = _env()
     subject, unit_noun, rng = _label_parts(clean_label(row["label"], spelling))
     kind = target_kind(row, subject, rng is not None)
-    value = target_value(row)
+    value = target_value(row, pad and kind in ("count", "zero"))
     noun = _noun(row.get("indicator_code") or "")
     if kind == "count" and value is not None:
         unit_noun = unit_noun or (NOUNS.get(row.get("indicator_code") or "") if row.get("indicator_code") == "Q1"

@@ -1,4 +1,8 @@
-"""Display tables of the plan, built from indicators; cells are formatted text."""
+"""Display tables of the plan, built from indicators; cells are formatted text.
+
+Counts in tables are never zero-padded (padding, "03 lớp", is a prose convention that follows
+the dataset's zero_pad_counts in all four plans); a value not entered shows "—" and the table
+gets the note "— : chưa có số liệu"."""
 
 from __future__ import annotations
 
@@ -64,7 +68,7 @@ def enrollment_table(f: Facts, pad: bool = True) -> Table | None:
         for sc in years:
             hit = sc.by_grade[sc.by_grade["grade"] == g]
             c, s = (int(hit["classes"].iloc[0]), int(hit["students"].iloc[0])) if len(hit) else (None, None)
-            row += [fm.fmt_int(c, pad), fm.fmt_int(s), fm.fmt_dec(ind.students_per_class(s, c), 1, False)]
+            row += [fm.fmt_int(c), fm.fmt_int(s), fm.fmt_dec(ind.students_per_class(s, c), 1, False)]
         rows.append(row)
     total = ["Tổng"]
     for sc in years:
@@ -79,7 +83,7 @@ STAFF_COLUMNS = [("count", "Tổng số"), ("female", "Nữ"), ("ethnic_minority
                  ("party_members", "Đảng viên")]
 
 
-def staff_table(f: Facts) -> Table | None:
+def staff_table(f: Facts, pad: bool = False) -> Table | None:
     st = f.staff
     if st is None:
         return None
@@ -108,21 +112,21 @@ def rooms_table(f: Facts, pad: bool = True) -> Table | None:
     rows = []
     for room_type, g in rooms.groupby("room_type", sort=False):
         whole = ind.room_count(g, room_type)
-        rows.append([cat.label("room_type", room_type), fm.fmt_int(whole, pad)] + [
-            _construction_cell(g, k, pad) for k in present])
+        rows.append([cat.label("room_type", room_type), fm.fmt_int(whole)] + [
+            _construction_cell(g, k) for k in present])
     rows.append(["Tổng số", fm.fmt_int(ind.total_rooms(rooms))] + [
         fm.fmt_int(ind.total(rooms.loc[rooms["construction"] == k, "count"])) for k in present])
     return make_table(f"Phòng học, phòng chức năng năm học {fm.fmt_school_year(f.rooms_year)}",
                     head, rows, total_rows=1)
 
 
-def _construction_cell(g, kind: str, pad: bool) -> str:
+def _construction_cell(g, kind: str) -> str:
     """Rooms of one type and construction: 0 when the type's rows are complete and none is of
     that kind, "—" when the type's rows give only part of its count."""
     hit = g.loc[g["construction"] == kind, "count"]
     if ind.partial_rows(g).any() and not len(hit):
         return MISSING
-    return fm.fmt_int(ind.total(hit), pad)
+    return fm.fmt_int(ind.total(hit))
 
 
 def results_tables(f: Facts) -> list[Table]:

@@ -21,8 +21,9 @@ def level_outline(f: Facts) -> dict:
     return {**out, **out.get("levels", {}).get(f.level, {})}
 
 
-def _area_label(f: Facts, area: str) -> str:
-    titles = level_outline(f).get("area_titles") or {}
+def _area_label(f: Facts, area: str, plan: bool = False) -> str:
+    """The area's title; a level's outline may name its plan sections after its tasks."""
+    titles = (level_outline(f).get("plan_titles") or {}) if plan else {}
     level = "tiểu học" if f.level == "tieu_hoc" else "trung học cơ sở"
     return titles.get(area) or cat.label("area", area).format(level=level)
 
@@ -35,7 +36,7 @@ def _context(b: Builder) -> list[Sec]:
                 "doi_ngu": lambda: narrative.describe_staff(f, b.pad),
                 "co_so_vat_chat": lambda: narrative.describe_rooms(f, b.pad)}
     visuals = {"quy_mo": lambda: visual(tables.enrollment_table(f, b.pad), charts.enrollment_chart(f)),
-               "doi_ngu": lambda: visual(tables.staff_table(f)),
+               "doi_ngu": lambda: visual(tables.staff_table(f, b.pad)),
                "co_so_vat_chat": lambda: visual(tables.rooms_table(f, b.pad))}
     secs = []
     for item in out["context"]:
@@ -76,12 +77,12 @@ def _part1(b: Builder) -> list:
 
 def _area_plan(b: Builder, area: str) -> Sec:
     f, labels = b.f, level_outline(b.f)["plan"]
-    label = _area_label(f, area)
+    label = _area_label(f, area, plan=True)
     goals = []
     if area == "quy_mo":
         goals = (b.passage("ke_hoach.quy_mo", narrative.describe_plan_scale(f, b.pad))
                  + visual(tables.comparison_table(f, b.pad)))
-    targets = [narrative.describe_target(r, baseline(f, r), b.spelling)
+    targets = [narrative.describe_target(r, baseline(f, r, b.pad), b.spelling, b.pad)
                for r in f.targets.to_dict("records") if r["area"] == area]
     key = f"ke_hoach.{area}.chi_tieu"
     target_blocks = b.items(key, targets) if targets else b.analyst(key, labels["chi_tieu"], label)

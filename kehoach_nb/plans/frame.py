@@ -166,7 +166,7 @@ def legal_lines(rows: list[dict]) -> list[Paragraph]:
             for i, t in enumerate(lines)]
 
 
-def baseline(f: Facts, row: dict) -> str | None:
+def baseline(f: Facts, row: dict, pad: bool = False) -> str | None:
     code = row.get("indicator_code")
     if code in f.completion:
         n, d = f.completion[code]
@@ -174,7 +174,7 @@ def baseline(f: Facts, row: dict) -> str | None:
     if code == "Q2" and f.previous:
         return f"{fm.fmt_int(f.previous.students)} học sinh"
     if code == "Q1" and f.previous:
-        return f"{fm.fmt_int(f.previous.classes)} lớp"
+        return f"{fm.fmt_int(f.previous.classes, pad)} lớp"
     return None
 
 

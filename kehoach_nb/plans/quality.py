@@ -117,11 +117,11 @@ def quality_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     fw = _framework(ctx)
     levels, rows = _levels(ctx, fw)
-    situation = (visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f))
-                 + visual(tables.staff_table(f))
+    situation = (visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f, b.pad))
+                 + visual(tables.staff_table(f, b.pad))
                  + b.analyst("dac_diem.thuan_loi", "Thuận lợi", "đặc điểm tình hình")
                  + b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình"))
-    targets = [narrative.describe_target(r, None, b.spelling) for r in f.targets.to_dict("records")]
+    targets = [narrative.describe_target(r, None, b.spelling, b.pad) for r in f.targets.to_dict("records")]
     goals = b.analyst("muc_dich", "Mục đích", "mục đích") + (b.items("chi_tieu", targets) if targets else [])
     review = [x for k, t in (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"),
                              ("nguyen_nhan", "Nguyên nhân"))

@@ -13,7 +13,7 @@ SECTIONS = [("MỤC ĐÍCH, YÊU CẦU", "muc_dich"),
 def targets(ctx: Context) -> list:
     """Every target of the plan year with its computed baseline and "a/b"."""
     f, b = ctx.facts, ctx.builder
-    lines = [narrative.describe_target(r, baseline(f, r), b.spelling) for r in f.targets.to_dict("records")]
+    lines = [narrative.describe_target(r, baseline(f, r, b.pad), b.spelling, b.pad) for r in f.targets.to_dict("records")]
     if not lines:
         b.texts["chi_tieu"] = ""
         return b.analyst("chi_tieu", "Chỉ tiêu", "chỉ tiêu")

@@ -131,9 +131,9 @@ def _planned_cell(later, year: int, room_type: str) -> str:
 def standard_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     base = f.previous or f.plan
-    situation = (b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, base) if base else "")
-                 + b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f))
-                 + b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f)))
+    situation = (b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, base, b.pad) if base else "")
+                 + b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f, b.pad))
+                 + b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f, b.pad)))
     subs = []
     for i, name in enumerate(_standard_names(ctx), start=1):
         body = b.analyst(f"tieu_chuan.{i}", f"Tiêu chuẩn {i}", name)
