@@ -45,3 +45,13 @@ def test_one_spelling_of_ty_le():
     row = t("Tỷ lệ học sinh chuyển lớp", "100", "percent")
     assert describe_target(row) == "Phấn đấu tỉ lệ học sinh chuyển lớp đạt 100%."
     assert describe_target(row, spelling="tỷ lệ") == "Phấn đấu tỷ lệ học sinh chuyển lớp đạt 100%."
+
+
+def test_counts_follow_the_padding_setting():
+    row = t("Kiểm tra toàn diện nhà trường (lần)", "1")
+    assert describe_target(row, pad=True) == "Phấn đấu kiểm tra toàn diện nhà trường: 01 lần."
+    assert describe_target(t("Số lớp học", "8", indicator_code="Q1"), "08 lớp", pad=True) == \
+        "Phấn đấu số lớp học: 08 lớp (bằng năm học trước)."
+    # rates are never padded
+    assert describe_target(t("Tỉ lệ học sinh chuyển lớp", "5", "percent"), pad=True) == \
+        "Phấn đấu tỉ lệ học sinh chuyển lớp đạt 5%."
