@@ -228,6 +228,9 @@ def describe_target(row: dict, baseline: str | None = None, spelling: str = "t�
         value += f" {unit_noun}" if unit_noun else ""
     phrases = sources["target_phrases"][kind if kind != "zero" else "count"]
     comparator = row.get("comparator") or "eq"
+    if kind == "rate" and row.get("unit") in (None, "percent") and comparator == "ge" \
+            and row.get("value") is not None and Decimal(row["value"]) >= 100:
+        comparator = "eq"  # "100% trở lên" cannot be
     phrase = ""
     if kind == "range":
         phrase = phrases["any"].format(low=rng[0], high=rng[1])

@@ -55,3 +55,8 @@ def test_counts_follow_the_padding_setting():
     # rates are never padded
     assert describe_target(t("Tỉ lệ học sinh chuyển lớp", "5", "percent"), pad=True) == \
         "Phấn đấu tỉ lệ học sinh chuyển lớp đạt 5%."
+
+
+def test_hundred_percent_is_never_exceeded():
+    assert describe_target(t("Trình độ CBGV trên chuẩn", "100", "percent", "ge")) == \
+        "Phấn đấu trình độ CBGV trên chuẩn đạt 100%."
