@@ -56,7 +56,7 @@ class Facts:
     completion: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     targets: pd.DataFrame | None = None
     class_cap: int | None = None
-    sessions: int = 2
+    sessions: int | None = None  # 1 or 2 sessions a day; None when the data does not say
 
 
 def _scales(enr: pd.DataFrame, level: str) -> dict[int, ind.Scale]:
@@ -121,8 +121,9 @@ def compute_facts(tables: dict[str, pd.DataFrame], meta: dict, year: int, places
     f.previous = f.scales.get(year - 1)
     base = f.previous or f.plan
     if base is not None and "two_session_students" in base.by_grade:
-        two = base.by_grade["two_session_students"].dropna()
-        f.sessions = 2 if len(two) and int(two.sum()) * 2 >= base.students else 1
+        two = ind.total(base.by_grade["two_session_students"])  # not reported: unknown, not 1
+        if two is not None:
+            f.sessions = 2 if two * 2 >= base.students else 1
     f.staff = _staff(tables["staff_aggregate"], year - 1, base.classes if base else 0, f)
     if f.staff is None:
         f.staff = _staff(tables["staff_aggregate"], year, f.plan.classes if f.plan else 0, f)

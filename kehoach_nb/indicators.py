@@ -171,9 +171,18 @@ def teachers_per_class(teachers: int | None, classes: int | None) -> Decimal | N
     return None if teachers is None or classes is None else ratio(teachers, classes, 2)
 
 
-def teacher_norm(classes: int | None, level: str, sessions: int, on: dt.date) -> int | None:
+def teacher_norm_rule(level: str, sessions: int | None, on: dt.date) -> dict | None:
+    """The teachers-per-class rule; with sessions unknown, only if 1 and 2 sessions agree."""
+    if sessions is not None:
+        return cat.norm("teachers_per_class", level, on, sessions=sessions)
+    rules = [cat.norm("teachers_per_class", level, on, sessions=s) for s in (1, 2)]
+    same = rules[0] is not None and rules[1] is not None and rules[0]["value"] == rules[1]["value"]
+    return rules[0] if same else None
+
+
+def teacher_norm(classes: int | None, level: str, sessions: int | None, on: dt.date) -> int | None:
     """S3: maximum teachers, floor(classes × ratio) under the rule in force."""
-    rule = cat.norm("teachers_per_class", level, on, sessions=sessions)
+    rule = teacher_norm_rule(level, sessions, on)
     return None if rule is None or classes is None else math.floor(classes * cat.norm_value(rule))
 
 

@@ -77,7 +77,7 @@ def describe_staff(f: Facts, pad: bool = True) -> str:
     st = f.staff
     if st is None:
         return ""
-    rule = cat.norm("teachers_per_class", f.level, f.on, sessions=f.sessions)
+    rule = ind.teacher_norm_rule(f.level, f.sessions, f.on)
     surplus = (st.teaching - st.teacher_norm
                if st.teacher_norm is not None and st.teaching is not None else None)
     return render_passage(
