@@ -70,8 +70,11 @@ def test_staff_table_blank_is_a_dash_with_a_note(seed001):
 # --- property: blank vs 0 ------------------------------------------------------------------
 def _optional_cells(root: Path) -> list[tuple[str, int, str]]:
     out = []
-    for name in ("staff_aggregate", "enrollment_by_grade", "completion_outcome"):
-        optional = {c.name for c in TABLES[name].columns if c.kind == "int" and not c.required}
+    for name in ("staff_aggregate", "enrollment_by_grade", "completion_outcome", "school",
+                 "facility_room", "target"):
+        if not (root / f"{name}.csv").exists():
+            continue
+        optional = {c.name for c in TABLES[name].columns if c.kind in ("int", "dec") and not c.required}
         with open(root / f"{name}.csv", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         out += [(name, i, col) for i, r in enumerate(rows) for col in r
