@@ -46,6 +46,14 @@ def _room_have(rooms, room: str, counted: bool) -> int | None:
     return ind.room_count(rooms, room) if counted else None
 
 
+def _add_cell(need: int | None, add: int | None) -> str:
+    """Blank when nothing is required or nothing is missing; "—" when the need is known but
+    what the school has is not."""
+    if need is None or add == 0:
+        return ""
+    return fm.fmt_int(add) if add is not None else fm.DASH
+
+
 def rooms_inventory(ctx: Context) -> Table | None:
     """Rooms: existing, required, to add. A required room with no row was not inventoried:
     it is listed as "chưa kiểm kê" (never as 0 with a need), and named in the warnings."""
@@ -66,7 +74,7 @@ def rooms_inventory(ctx: Context) -> Table | None:
         add_all.append(add if n is not None else 0)
         rows.append([cat.label("room_type", room),
                      fm.fmt_int(h) if room in entered else NOT_COUNTED,
-                     fm.fmt_int(n) if n else "", fm.fmt_int(add) if add else ("" if add == 0 else fm.DASH)])
+                     fm.fmt_int(n) if n else "", _add_cell(n, add)])
     rows.append(["Tổng số", fm.fmt_int(ind.known_sum(have_all)), fm.fmt_int(sum(need_all)),
                  fm.fmt_int(ind.known_sum(add_all))])
     notes = []
