@@ -28,6 +28,12 @@ def _area_label(f: Facts, area: str, plan: bool = False) -> str:
     return titles.get(area) or cat.label("area", area).format(level=level)
 
 
+def _drafts_allowed(f: Facts, area: str) -> bool:
+    """May this area carry placeholder blocks (with `placeholders: true`)?"""
+    out = level_outline(f)
+    return area in out.get("draft_areas", out["areas"])
+
+
 def _context(b: Builder) -> list[Sec]:
     """Phần thứ nhất, A: scale, staff, facilities (computed) and policies (analyst)."""
     f, out = b.f, level_outline(b.f)
@@ -59,10 +65,12 @@ def _area_results(b: Builder, area: str) -> Sec:
     elif area == "giao_duc":
         computed = (b.passage("ket_qua.giao_duc", narrative.describe_completion(f))
                     + tables.results_tables(f) + visual(charts.results_chart(f)))
+    no_draft = not _drafts_allowed(f, area)
     return Sec(label, children=[
         Sec(labels["dat_duoc"], computed + b.analyst(f"ket_qua.{area}.dat_duoc", labels["dat_duoc"], label,
-                                                     optional=bool(computed))),
-        Sec(labels["han_che"], b.analyst(f"ket_qua.{area}.han_che", labels["han_che"], label))])
+                                                     optional=bool(computed) or no_draft)),
+        Sec(labels["han_che"], b.analyst(f"ket_qua.{area}.han_che", labels["han_che"], label,
+                                         optional=no_draft))])
 
 
 def _part1(b: Builder) -> list:
@@ -85,14 +93,17 @@ def _area_plan(b: Builder, area: str) -> Sec:
     targets = [narrative.describe_target(r, baseline(f, r, b.pad), b.spelling, b.pad)
                for r in f.targets.to_dict("records") if r["area"] == area]
     key = f"ke_hoach.{area}.chi_tieu"
-    target_blocks = b.items(key, targets) if targets else b.analyst(key, labels["chi_tieu"], label)
+    no_draft = not _drafts_allowed(f, area)
+    target_blocks = (b.items(key, targets) if targets
+                     else b.analyst(key, labels["chi_tieu"], label, optional=no_draft))
     if not targets:
         b.texts[key] = ""
     return Sec(label, children=[
         Sec(labels["muc_tieu"], goals + b.analyst(f"ke_hoach.{area}.muc_tieu", labels["muc_tieu"], label,
-                                                  optional=bool(goals))),
+                                                  optional=bool(goals) or no_draft)),
         Sec(labels["chi_tieu"], target_blocks),
-        Sec(labels["bien_phap"], b.analyst(f"ke_hoach.{area}.bien_phap", labels["bien_phap"], label))])
+        Sec(labels["bien_phap"], b.analyst(f"ke_hoach.{area}.bien_phap", labels["bien_phap"], label,
+                                           optional=no_draft))])
 
 
 def _part2(b: Builder, legal: list[dict]) -> list:
