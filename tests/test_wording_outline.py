@@ -64,3 +64,13 @@ def test_placeholders_only_when_the_dataset_asks(tmp_path):
     with open(dest / "dataset.yaml", "a", encoding="utf-8") as fh:
         fh.write("\nplaceholders: true\n")
     assert DRAFT in build_report(str(dest), "seed003", KIND).text()
+
+
+def test_thcs_placeholders_only_in_its_own_sections(tmp_path):
+    dest = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dest)
+    with open(dest / "dataset.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\nplaceholders: true\n")
+    text = build_report(str(dest), "seed004", KIND).text()
+    for absent in ("Chính trị tư tưởng", "Thanh tra, kiểm tra", "Công tác văn phòng", "Công tác Công đoàn"):
+        assert absent not in text
