@@ -190,11 +190,11 @@ def vice_principal_norm(classes: int, terrain: str | None, level: str, num_sites
                         on: dt.date) -> int | None:
     """S5: allowed vice-principals (TH gets one more with ≥ 5 sites)."""
     rule = cat.norm("vice_principal_threshold", level, on, terrain=terrain or "dong_bang")
-    sites_unknown = level == "tieu_hoc" and (num_sites is None or num_sites != num_sites)
-    if rule is None or classes is None or sites_unknown:
+    if rule is None or classes is None:
         return None
     n = 2 if classes >= rule["value"] else 1
-    return n + (1 if level == "tieu_hoc" and num_sites >= 5 else 0)
+    sites = num_sites if num_sites is not None and num_sites == num_sites else 0  # TODO(issue 12): unknown sites
+    return n + (1 if level == "tieu_hoc" and sites >= 5 else 0)
 
 
 def group_sum(by_role: pd.DataFrame, roles: list[str], column: str) -> int | None:
