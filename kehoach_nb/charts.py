@@ -86,9 +86,12 @@ def results_chart(f: Facts) -> Chart | None:
             break
     else:
         dists = [f.distributions[0]]
+    dists = [d for d in dists if all(r is not None for r in d.rates.values())]  # no bar from no data
+    if not dists:
+        return None
     regime = dists[0].regime
     cats = list(dists[0].counts)
-    series = {cat.category_label(c): [float(d.rates[c] or 0) for d in dists] for c in cats}
+    series = {cat.category_label(c): [float(d.rates[c]) for d in dists] for c in cats}
     label = cat.dimension_label(regime, dists[0].dimension)
     return drawn(Chart(f"{label} năm học {fm.fmt_school_year(f.results_year)} (tỉ lệ %)",
                        [f"Khối {d.grade}" if d.grade else "Toàn trường" for d in dists], series,

@@ -20,18 +20,19 @@ class StaffFacts:
     year: int
     scenario: str
     by_role: pd.DataFrame
-    total: int
-    cbql: int
-    teachers: int  # giao_vien + TPT Đội
-    teaching: int  # giao_vien only (S2 numerator)
-    nv: int
+    total: int | None  # None = a figure was not reported (never 0)
+    cbql: int | None
+    teachers: int | None  # giao_vien + TPT Đội
+    teaching: int | None  # giao_vien only (S2 numerator)
+    nv: int | None
     qualification: dict | None
     ratings: dict | None
     party: tuple[int, int] | None
     teachers_per_class: Decimal | None
     teacher_norm: int | None
-    vice_principals: int
+    vice_principals: int | None
     vice_principal_norm: int | None
+    stated: dict | None = None  # the staff list's stated total row ("tong"), when there is one
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Facts:
     completion: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     targets: pd.DataFrame | None = None
     class_cap: int | None = None
-    sessions: int = 2
+    sessions: int | None = None  # 1 or 2 sessions a day; None when the data does not say
 
 
 def _scales(enr: pd.DataFrame, level: str) -> dict[int, ind.Scale]:
@@ -79,12 +80,14 @@ def _staff(staff: pd.DataFrame, year: int, classes: int, f: Facts) -> StaffFacts
     qual = ind.rates(by_role, ["giao_vien"], ["qual_tren", "qual_dat", "qual_chua_dat"])
     party_n = ind.group_sum(by_role, list(by_role.index), "party_members")
     total = ind.staff_total(by_role)
+    stated = ind.rows_for(staff, year, scen)
+    stated = stated[stated["role"] == ind.CLAIMED]
     return StaffFacts(
         year, scen, by_role, total,
-        cbql=sum(ind.role_count(by_role, r) for r in CBQL),
-        teachers=sum(ind.role_count(by_role, r) for r in TEACHERS),
+        cbql=ind.roles_count(by_role, CBQL),
+        teachers=ind.roles_count(by_role, TEACHERS),
         teaching=teaching,
-        nv=sum(ind.role_count(by_role, r) for r in STAFF_NV),
+        nv=ind.roles_count(by_role, STAFF_NV),
         qualification=qual,
         ratings=ind.rates(by_role, ["giao_vien"], ["rating_tot", "rating_kha", "rating_dat",
                                                   "rating_chua_dat"]),
@@ -94,6 +97,7 @@ def _staff(staff: pd.DataFrame, year: int, classes: int, f: Facts) -> StaffFacts
         vice_principals=ind.role_count(by_role, "pho_hieu_truong"),
         vice_principal_norm=ind.vice_principal_norm(
             classes, f.school.get("terrain_zone"), f.level, f.school.get("num_sites"), f.on),
+        stated=stated.iloc[0].to_dict() if len(stated) else None,
     )
 
 
@@ -117,8 +121,9 @@ def compute_facts(tables: dict[str, pd.DataFrame], meta: dict, year: int, places
     f.previous = f.scales.get(year - 1)
     base = f.previous or f.plan
     if base is not None and "two_session_students" in base.by_grade:
-        two = base.by_grade["two_session_students"].dropna()
-        f.sessions = 2 if len(two) and int(two.sum()) * 2 >= base.students else 1
+        two = ind.total(base.by_grade["two_session_students"])  # not reported: unknown, not 1
+        if two is not None:
+            f.sessions = 2 if two * 2 >= base.students else 1
     f.staff = _staff(tables["staff_aggregate"], year - 1, base.classes if base else 0, f)
     if f.staff is None:
         f.staff = _staff(tables["staff_aggregate"], year, f.plan.classes if f.plan else 0, f)
@@ -172,10 +177,11 @@ def placeholder_values(f: Facts) -> tuple[dict[str, str], dict[str, str]]:
         raw["tang_giam_hoc_sinh"] = f.plan.students - f.previous.students
     if f.staff:
         raw.update(so_can_bo_giao_vien_nhan_vien=f.staff.total, so_giao_vien=f.staff.teachers)
+    raw = {k: v for k, v in raw.items() if v is not None}
     for code, name in (("E1", "ty_le_hoan_thanh_chuong_trinh_lop_hoc"),
                        ("E2", "ty_le_hoan_thanh_chuong_trinh_cap_hoc"), ("E17", "ty_le_len_lop"),
                        ("E8", "ty_le_khen_thuong")):
-        if code in f.completion:
+        if code in f.completion and fm.pct(*f.completion[code]) is not None:
             raw[name] = fm.pct(*f.completion[code])
     text = {k: (fm.fmt_percent(v) if k.startswith("ty_le") else fm.fmt_int(v)) for k, v in raw.items()}
     text.update(ten_truong=f.school["name"], nam_hoc=fm.fmt_school_year(f.year))

@@ -13,16 +13,16 @@ DASH = "—"  # shown where a rate has no denominator
 
 
 def pct(n: int | Decimal, d: int | Decimal, places: int = 1) -> Decimal | None:
-    """Percentage n/d rounded half-up to `places`; None when d is 0."""
-    if not d:
+    """Percentage n/d rounded half-up to `places`; None when d is 0 or either is not reported."""
+    if n is None or not d:
         return None
     value = Decimal(n) * 100 / Decimal(d)
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def ratio(n: int | Decimal, d: int | Decimal, places: int = 2) -> Decimal | None:
-    """Plain ratio n/d rounded half-up; None when d is 0."""
-    if not d:
+    """Plain ratio n/d rounded half-up; None when d is 0 or either is not reported."""
+    if n is None or not d:
         return None
     return (Decimal(n) / Decimal(d)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
@@ -61,11 +61,18 @@ def fmt_dec(x: Decimal | int | None, places: int = 1, drop_zero: bool = True) ->
     return sign + text if text != "0" else "0"
 
 
-def fmt_percent(value: Decimal | None, places: int = 1, drop_zero: bool = True) -> str:
-    """Decimal percentage -> "79,23%"; 100 prints as "100%"; None -> "—"."""
+def fmt_percent(value: Decimal | None, places: int | None = None, drop_zero: bool | None = None) -> str:
+    """Decimal percentage -> "79,23%". One precision style per document: the places the rate
+    was computed with (pct's `places`, i.e. percent_decimals) are always shown ("63,0%" beside
+    "64,4%"); only 0 and 100 print whole ("100%"). None -> "—"."""
     if value is None:
         return DASH
-    return fmt_dec(value, places, drop_zero) + "%"
+    value = Decimal(value)
+    if places is None:
+        places = max(0, -value.as_tuple().exponent) if isinstance(value.as_tuple().exponent, int) else 1
+    whole = value == value.to_integral_value() and value in (0, 100)
+    keep = drop_zero if drop_zero is not None else whole
+    return fmt_dec(value, places, keep) + "%"
 
 
 def fmt_rate(n: int, d: int, places: int = 1) -> str:
@@ -89,7 +96,7 @@ def fmt_delta_phrase(x: int, unit: str) -> str:
 
 def fmt_fraction(n: int, d: int, places: int = 1) -> str:
     """"599/605 (99,0%)" — percentage keeps its decimals here."""
-    return f"{fmt_int(n)}/{fmt_int(d)} ({fmt_percent(pct(n, d, places), places, drop_zero=False)})"
+    return f"{fmt_int(n)}/{fmt_int(d)} ({fmt_percent(pct(n, d, places), places)})"
 
 
 def fmt_school_year(start: int, spaced: bool = False) -> str:

@@ -19,10 +19,30 @@ from . import catalogues as cat
 from .formatting import pct, ratio
 
 CLAIMED = "tong"
+# a facility row whose note contains one of these gives only part of its count
+PARTIAL_MARKS = ("không nêu", "chưa nêu", "chưa rõ", "chưa đủ số liệu")
 
 
-def _num(series: pd.Series) -> int:
-    return int(sum(int(v) for v in series if v is not None and not pd.isna(v)))
+def _missing(v) -> bool:
+    return v is None or bool(pd.isna(v))
+
+
+def total(series) -> int | None:
+    """Sum of reported values; None as soon as one value was not reported (a sum of the parts
+    that were entered is not the total). No rows at all sum to 0."""
+    values = list(series)
+    if any(_missing(v) for v in values):
+        return None
+    return int(sum(int(v) for v in values))
+
+
+_num = total  # the one summing rule: missing is never 0
+
+
+def known_sum(values) -> int | None:
+    """Sum of values that are all known (None when any is None)."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
 
 
 def rows_for(df: pd.DataFrame, year: int, scenario: str | None = None) -> pd.DataFrame:
@@ -75,15 +95,16 @@ def scale(enr: pd.DataFrame, year: int, scenario: str, level: str | None = None)
                  bool(len(grades)))
 
 
-def students_per_class(students: int, classes: int) -> Decimal | None:
+def students_per_class(students: int | None, classes: int | None) -> Decimal | None:
     """Q3: average class size, 1 decimal."""
-    return ratio(students, classes, 1)
+    return None if students is None or classes is None else ratio(students, classes, 1)
 
 
 def grades_over_cap(sc: Scale, cap: int) -> list[int]:
     """Q4 (aggregate form): grades where at least one class must exceed the cap."""
     g = sc.by_grade
-    return [int(r.grade) for r in g.itertuples() if r.students > cap * r.classes]
+    return [int(r.grade) for r in g.itertuples()
+            if not _missing(r.students) and not _missing(r.classes) and r.students > cap * r.classes]
 
 
 def delta(now: int | None, before: int | None) -> int | None:
@@ -104,7 +125,8 @@ def share(sc: Scale, column: str) -> Decimal | None:
     """Q13/Q14/Q16: share of pupils with a property (two_session_students, …)."""
     if column not in sc.by_grade or sc.by_grade[column].isna().all():
         return None
-    return pct(_num(sc.by_grade[column]), sc.students)
+    n = total(sc.by_grade[column])
+    return None if n is None else pct(n, sc.students)
 
 
 # --- staff (S) -------------------------------------------------------------
@@ -125,44 +147,62 @@ def staff_by_role(staff: pd.DataFrame, year: int, scenario: str) -> pd.DataFrame
     return rows.set_index("role") if len(rows) else rows
 
 
-def role_count(by_role: pd.DataFrame, role: str, column: str = "count") -> int:
-    if role not in by_role.index:
-        return 0
+def role_count(by_role: pd.DataFrame, role: str, column: str = "count") -> int | None:
+    """A role's figure; None when the role is not on the list or the cell was left blank."""
+    if role not in by_role.index or column not in by_role:
+        return None
     value = by_role.loc[role, column]
-    return 0 if value is None or pd.isna(value) else int(value)
+    return None if _missing(value) else int(value)
 
 
-def staff_total(by_role: pd.DataFrame) -> int:
+def roles_count(by_role: pd.DataFrame, roles: list[str]) -> int | None:
+    """Head count of the listed roles that are on the staff list; None when none is."""
+    present = [role_count(by_role, r) for r in roles if r in by_role.index]
+    return known_sum(present) if present else None
+
+
+def staff_total(by_role: pd.DataFrame) -> int | None:
     """S1: every person on the staff list."""
-    return _num(by_role["count"]) if len(by_role) else 0
+    return total(by_role["count"]) if len(by_role) else None
 
 
-def teachers_per_class(teachers: int, classes: int) -> Decimal | None:
+def teachers_per_class(teachers: int | None, classes: int | None) -> Decimal | None:
     """S2: teaching staff (without CBQL and TPT Đội) per class, 2 decimals."""
-    return ratio(teachers, classes, 2)
+    return None if teachers is None or classes is None else ratio(teachers, classes, 2)
 
 
-def teacher_norm(classes: int, level: str, sessions: int, on: dt.date) -> int | None:
+def teacher_norm_rule(level: str, sessions: int | None, on: dt.date) -> dict | None:
+    """The teachers-per-class rule; with sessions unknown, only if 1 and 2 sessions agree."""
+    if sessions is not None:
+        return cat.norm("teachers_per_class", level, on, sessions=sessions)
+    rules = [cat.norm("teachers_per_class", level, on, sessions=s) for s in (1, 2)]
+    same = rules[0] is not None and rules[1] is not None and rules[0]["value"] == rules[1]["value"]
+    return rules[0] if same else None
+
+
+def teacher_norm(classes: int | None, level: str, sessions: int | None, on: dt.date) -> int | None:
     """S3: maximum teachers, floor(classes × ratio) under the rule in force."""
-    rule = cat.norm("teachers_per_class", level, on, sessions=sessions)
-    return None if rule is None else math.floor(classes * cat.norm_value(rule))
+    rule = teacher_norm_rule(level, sessions, on)
+    return None if rule is None or classes is None else math.floor(classes * cat.norm_value(rule))
 
 
 def vice_principal_norm(classes: int, terrain: str | None, level: str, num_sites: int | None,
                         on: dt.date) -> int | None:
     """S5: allowed vice-principals (TH gets one more with ≥ 5 sites)."""
     rule = cat.norm("vice_principal_threshold", level, on, terrain=terrain or "dong_bang")
-    if rule is None:
+    if rule is None or classes is None:
         return None
     n = 2 if classes >= rule["value"] else 1
-    return n + (1 if level == "tieu_hoc" and (num_sites or 0) >= 5 else 0)
+    sites = num_sites if num_sites is not None and num_sites == num_sites else 0  # TODO(issue 12): unknown sites
+    return n + (1 if level == "tieu_hoc" and sites >= 5 else 0)
 
 
 def group_sum(by_role: pd.DataFrame, roles: list[str], column: str) -> int | None:
+    """Sum of a column over the roles on the list; None unless every one of them reported it."""
     rows = by_role.loc[[r for r in roles if r in by_role.index]] if len(by_role) else by_role
-    if rows.empty or column not in rows or rows[column].isna().all():
+    if rows.empty or column not in rows:
         return None
-    return _num(rows[column])
+    return total(rows[column])
 
 
 def rates(by_role: pd.DataFrame, roles: list[str], columns: list[str],
@@ -180,26 +220,48 @@ def rooms_for(rooms: pd.DataFrame, year: int) -> pd.DataFrame:
     return _in_catalogue_order(rooms[rooms["school_year"] == year], "room_type", "room_type")
 
 
-def total_rooms(rooms: pd.DataFrame) -> int:
-    """F1."""
-    return _num(rooms["count"]) if len(rooms) else 0
+def partial_rows(rooms: pd.DataFrame) -> pd.Series:
+    """Rows whose note says the count is only part of the total ("tổng số … không nêu")."""
+    notes = rooms["note"] if "note" in rooms else pd.Series([None] * len(rooms), index=rooms.index)
+    marks = PARTIAL_MARKS
+    return notes.map(lambda n: isinstance(n, str) and any(m in n.lower() for m in marks))
 
 
-def classrooms_per_class(rooms: pd.DataFrame, classes: int) -> Decimal | None:
+def room_count(rooms: pd.DataFrame, room_type: str) -> int | None:
+    """Rooms of one type; None when no row was entered or a row gives only part of the count."""
+    rows = rooms[rooms["room_type"] == room_type]
+    if rows.empty or partial_rows(rows).any():
+        return None
+    return total(rows["count"])
+
+
+def total_rooms(rooms: pd.DataFrame) -> int | None:
+    """F1 (None when a row gives only part of its count)."""
+    if rooms.empty or partial_rows(rooms).any():
+        return None
+    return total(rooms["count"])
+
+
+def classrooms_per_class(rooms: pd.DataFrame, classes: int | None) -> Decimal | None:
     """F2: phòng học per class (≥ 1,0 meets TT17 3.2)."""
-    return ratio(_num(rooms.loc[rooms["room_type"] == "phong_hoc", "count"]), classes, 2)
+    n = room_count(rooms, "phong_hoc")
+    return None if n is None or classes is None else ratio(n, classes, 2)
 
 
 def construction_rates(rooms: pd.DataFrame) -> dict[str, Decimal | None]:
-    """F3: share of rooms by construction type."""
-    total = total_rooms(rooms)
+    """F3: share of rooms by construction type (none when the total is not known)."""
+    all_rooms = total_rooms(rooms)
+    if all_rooms is None:
+        return {}
     kinds = rooms["construction"].fillna("unknown")
-    return {k: pct(_num(rooms.loc[kinds == k, "count"]), total) for k in sorted(set(kinds))}
+    return {k: pct(total(rooms.loc[kinds == k, "count"]), all_rooms) for k in sorted(set(kinds))}
 
 
-def land_per_pupil(land_m2: Decimal | None, students: int) -> Decimal | None:
+def land_per_pupil(land_m2: Decimal | None, students: int | None) -> Decimal | None:
     """F5: m² of land per pupil, 1 decimal."""
-    return None if land_m2 is None else ratio(land_m2, students, 1)
+    if land_m2 is None or students is None or land_m2 != land_m2:
+        return None
+    return ratio(land_m2, students, 1)
 
 
 # --- results (E) -----------------------------------------------------------
@@ -246,14 +308,14 @@ def completion(outcomes: pd.DataFrame, year: int, scenario: str, column: str,
     rows = parts(rows_for(outcomes, year, scenario))
     if grades is not None:
         rows = rows[rows["grade"].isin(grades)]
-    if rows.empty or rows[column].isna().all():
-        return None
-    return _num(rows[column]), _num(rows["assessed"])
+    n = total(rows[column]) if not rows.empty else None
+    return None if n is None else (n, total(rows["assessed"]))
 
 
 def award_rate(outcomes: pd.DataFrame, year: int, scenario: str) -> tuple[int, int] | None:
     """E8: pupils awarded (Xuất sắc + Tiêu biểu / Giỏi) over assessed."""
     rows = parts(rows_for(outcomes, year, scenario))
-    if rows.empty or (rows["award_excellent"].isna().all() and rows["award_outstanding"].isna().all()):
+    if rows.empty:
         return None
-    return _num(rows["award_excellent"]) + _num(rows["award_outstanding"]), _num(rows["assessed"])
+    awarded = known_sum([total(rows["award_excellent"]), total(rows["award_outstanding"])])
+    return None if awarded is None else (awarded, total(rows["assessed"]))

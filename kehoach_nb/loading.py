@@ -39,6 +39,8 @@ class DatasetConfig(BaseModel):
     percent_decimals: int = 1
     stale_threshold: Decimal = Decimal("0.05")  # relative change that flags commentary for review
     zero_pad_counts: bool = True
+    placeholders: bool = False  # marked drafts for sections without text (issue 12)
+    ty_le_spelling: str = "tỉ lệ"  # one spelling per document: "tỉ lệ" or "tỷ lệ"
 
 
 @dataclass

@@ -171,6 +171,7 @@ class Document:
     audit: list[int] | None = None  # [errors, findings] of the data audit, if it ran
     state: str = "du_thao"  # du_thao (draft) or ban_hanh (final)
     figures: dict = field(default_factory=dict)  # indicator name -> plain number, as stated
+    warnings: list[str] = field(default_factory=list)  # for the run summary ("Phòng chưa kiểm kê: …")
 
     def charts(self) -> list[Chart]:
         return [b for b in walk(self.blocks) if isinstance(b, Chart)]
@@ -232,7 +233,7 @@ def fragment(part: str, blocks: list, doc: Document | None = None) -> dict:
     if doc is not None:
         out["document"] = {"kind": doc.kind, "params": doc.params, "title": doc.title,
                            "charts": len(doc.charts()), "audit": doc.audit, "state": doc.state,
-                           "figures": doc.figures}
+                           "figures": doc.figures, "warnings": doc.warnings}
     return out
 
 

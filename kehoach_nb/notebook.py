@@ -138,7 +138,7 @@ def document(nb) -> Document:
         raise ValueError("notebook không chứa văn bản của kehoach_nb (thiếu dữ liệu "
                          f"{MIME}); hãy chạy notebook trước khi xuất")
     return Document(info["kind"], info["params"], info["title"], blocks, info.get("audit"),
-                    info.get("state", "du_thao"), info.get("figures", {}))
+                    info.get("state", "du_thao"), info.get("figures", {}), info.get("warnings", []))
 
 
 __all__ = ["MIME", "META", "VERSION", "document", "split_commentary", "check_output", "fragment"]

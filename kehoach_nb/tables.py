@@ -1,4 +1,8 @@
-"""Display tables of the plan, built from indicators; cells are formatted text."""
+"""Display tables of the plan, built from indicators; cells are formatted text.
+
+Counts in tables are never zero-padded (padding, "03 lớp", is a prose convention that follows
+the dataset's zero_pad_counts in all four plans); a value not entered shows "—" and the table
+gets the note "— : chưa có số liệu"."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from .model import HeadCell, Table
 
 Header = list[tuple[str, int, int]]  # (text, colspan, rowspan)
 NUMERIC = re.compile(r"^[-+]?[\d.,]+%?( \([\d.,]+%\))?$|^—$")
+MISSING = fm.DASH  # a cell whose value was not entered
+MISSING_NOTE = f"{fm.DASH} : chưa có số liệu."
 
 
 def make_table(caption: str, header: list[Header], rows: list[list[str]], total_rows: int = 0,
@@ -19,8 +25,11 @@ def make_table(caption: str, header: list[Header], rows: list[list[str]], total_
                widths: tuple[int, ...] = ()) -> Table:
     """A model table; figures (every column but the first) are marked for right alignment."""
     head = [[HeadCell(t, c, r) for t, c, r in row] for row in header]
+    notes = list(notes or [])
+    if any(v == MISSING for row in rows for v in row) and MISSING_NOTE not in notes:
+        notes.append(MISSING_NOTE)
     numeric = [[j > 0 and bool(NUMERIC.match(v)) for j, v in enumerate(row)] for row in rows]
-    return Table(caption, head, rows, total_rows, landscape, list(notes or []), list(widths),
+    return Table(caption, head, rows, total_rows, landscape, notes, list(widths),
                  numeric=numeric)
 
 
@@ -58,8 +67,8 @@ def enrollment_table(f: Facts, pad: bool = True) -> Table | None:
         row = [f"Khối {g}"]
         for sc in years:
             hit = sc.by_grade[sc.by_grade["grade"] == g]
-            c, s = (int(hit["classes"].iloc[0]), int(hit["students"].iloc[0])) if len(hit) else (0, 0)
-            row += [fm.fmt_int(c, pad), fm.fmt_int(s), fm.fmt_dec(ind.students_per_class(s, c), 1, False)]
+            c, s = (int(hit["classes"].iloc[0]), int(hit["students"].iloc[0])) if len(hit) else (None, None)
+            row += [fm.fmt_int(c), fm.fmt_int(s), fm.fmt_dec(ind.students_per_class(s, c), 1, False)]
         rows.append(row)
     total = ["Tổng"]
     for sc in years:
@@ -74,7 +83,7 @@ STAFF_COLUMNS = [("count", "Tổng số"), ("female", "Nữ"), ("ethnic_minority
                  ("party_members", "Đảng viên")]
 
 
-def staff_table(f: Facts) -> Table | None:
+def staff_table(f: Facts, pad: bool = False) -> Table | None:
     st = f.staff
     if st is None:
         return None
@@ -85,9 +94,8 @@ def staff_table(f: Facts) -> Table | None:
     rows = []
     for role in st.by_role.index:
         rows.append([cat.label("role", role)] + [
-            fm.fmt_int(ind.role_count(st.by_role, role, c)) if st.by_role.loc[role, c] is not None
-            else "" for c, _ in cols])
-    rows.append(["Tổng số"] + [fm.fmt_int(ind.group_sum(st.by_role, list(st.by_role.index), c) or 0)
+            fm.fmt_int(ind.role_count(st.by_role, role, c)) for c, _ in cols])
+    rows.append(["Tổng số"] + [fm.fmt_int(ind.group_sum(st.by_role, list(st.by_role.index), c))
                                for c, _ in cols])
     return make_table(f"Đội ngũ cán bộ quản lý, giáo viên, nhân viên năm học "
                     f"{fm.fmt_school_year(st.year)}", head, rows, total_rows=1)
@@ -103,12 +111,22 @@ def rooms_table(f: Facts, pad: bool = True) -> Table | None:
             [(cat.label("construction", k), 1, 1) for k in present]]
     rows = []
     for room_type, g in rooms.groupby("room_type", sort=False):
-        rows.append([cat.label("room_type", room_type), fm.fmt_int(int(g["count"].sum()), pad)] + [
-            fm.fmt_int(int(g.loc[g["construction"] == k, "count"].sum()), pad) for k in present])
+        whole = ind.room_count(g, room_type)
+        rows.append([cat.label("room_type", room_type), fm.fmt_int(whole)] + [
+            _construction_cell(g, k) for k in present])
     rows.append(["Tổng số", fm.fmt_int(ind.total_rooms(rooms))] + [
-        fm.fmt_int(int(rooms.loc[rooms["construction"] == k, "count"].sum())) for k in present])
+        fm.fmt_int(ind.total(rooms.loc[rooms["construction"] == k, "count"])) for k in present])
     return make_table(f"Phòng học, phòng chức năng năm học {fm.fmt_school_year(f.rooms_year)}",
                     head, rows, total_rows=1)
+
+
+def _construction_cell(g, kind: str) -> str:
+    """Rooms of one type and construction: 0 when the type's rows are complete and none is of
+    that kind, "—" when the type's rows give only part of its count."""
+    hit = g.loc[g["construction"] == kind, "count"]
+    if ind.partial_rows(g).any() and not len(hit):
+        return MISSING
+    return fm.fmt_int(ind.total(hit))
 
 
 def results_tables(f: Facts) -> list[Table]:

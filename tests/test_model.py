@@ -53,7 +53,7 @@ def test_the_document_has_every_kind_of_block(report):
 def test_commentary_cells_rebuild_the_same_document(report):
     nb = notebook.split_commentary(_as_notebook(report))
     cells = notebook.commentary_cells(nb)
-    assert len(cells) == len(report.document.commentary()) > 10
+    assert len(cells) == len(report.document.commentary()) >= 5
     assert notebook.check_output(nb) is None
     assert plain_text(notebook.document(nb)) == plain_text(report.document)
 

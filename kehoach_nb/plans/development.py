@@ -1,4 +1,8 @@
-"""The annual development plan (Kế hoạch phát triển giáo dục)."""
+"""The annual development plan (Kế hoạch phát triển giáo dục).
+
+The outline (sections, area order and titles) comes from templates/report/outline.yaml, one per
+school level; a section with neither data nor analyst text is left out and the numbering closes
+up (frame.sections)."""
 
 from __future__ import annotations
 
@@ -6,50 +10,54 @@ from .. import catalogues as cat
 from .. import charts, narrative, tables
 from .. import formatting as fm
 from ..facts import Facts
-from .frame import Builder, Context, baseline, legal_lines, outline, part, section, visual
+from .frame import Builder, Context, Sec, baseline, legal_lines, outline, part, sections, visual
 
 KIND = "ke_hoach_phat_trien_giao_duc"
 
 
-def _area_label(f: Facts, area: str) -> str:
+def level_outline(f: Facts) -> dict:
+    """The outline of this plan for the school's level (tiểu học, THCS)."""
+    out = outline()[KIND]
+    return {**out, **out.get("levels", {}).get(f.level, {})}
+
+
+def _area_label(f: Facts, area: str, plan: bool = False) -> str:
+    """The area's title; a level's outline may name its plan sections after its tasks."""
+    titles = (level_outline(f).get("plan_titles") or {}) if plan else {}
     level = "tiểu học" if f.level == "tieu_hoc" else "trung học cơ sở"
-    return cat.label("area", area).format(level=level)
+    return titles.get(area) or cat.label("area", area).format(level=level)
 
 
-def _context(b: Builder) -> list:
+def _drafts_allowed(f: Facts, area: str) -> bool:
+    """May this area carry placeholder blocks (with `placeholders: true`)?"""
+    out = level_outline(f)
+    return area in out.get("draft_areas", out["areas"])
+
+
+def _context(b: Builder) -> list[Sec]:
     """Phần thứ nhất, A: scale, staff, facilities (computed) and policies (analyst)."""
-    f, out = b.f, outline()[KIND]
+    f, out = b.f, level_outline(b.f)
     prev = f.previous or f.plan
     describe = {"quy_mo": lambda: narrative.describe_scale(f, prev, b.pad) if prev else "",
                 "doi_ngu": lambda: narrative.describe_staff(f, b.pad),
                 "co_so_vat_chat": lambda: narrative.describe_rooms(f, b.pad)}
     visuals = {"quy_mo": lambda: visual(tables.enrollment_table(f, b.pad), charts.enrollment_chart(f)),
-               "doi_ngu": lambda: visual(tables.staff_table(f)),
+               "doi_ngu": lambda: visual(tables.staff_table(f, b.pad)),
                "co_so_vat_chat": lambda: visual(tables.rooms_table(f, b.pad))}
-    blocks = []
-    for i, item in enumerate(out["context"], start=1):
+    secs = []
+    for item in out["context"]:
         key, kind = item["key"], item.get("passage")
         if kind:
             body = (b.passage(key, describe[kind]()) + visuals[kind]()
                     + b.analyst(key, item["title"], item["title"], optional=True))
         else:
             body = b.analyst(key, item["title"], item["title"])
-        blocks += section(3, f"{i}.", item["title"], body)
-    return blocks
+        secs.append(Sec(item["title"], body))
+    return secs
 
 
-def _part1(b: Builder) -> list:
-    f, out = b.f, outline()[KIND]
-    prev = f.previous or f.plan
-    year = fm.fmt_school_year(prev.year if prev else f.year - 1)
-    results = [x for i, area in enumerate(out["areas"], start=1) for x in _area_results(b, i, area)]
-    return part("Phần thứ nhất", f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM HỌC {year}",
-                section(2, "A.", "ĐẶC ĐIỂM TÌNH HÌNH", _context(b))
-                + section(2, "B.", f"KẾT QUẢ THỰC HIỆN NĂM HỌC {year}", results))
-
-
-def _area_results(b: Builder, i: int, area: str) -> list:
-    f, labels = b.f, outline()[KIND]["results"]
+def _area_results(b: Builder, area: str) -> Sec:
+    f, labels = b.f, level_outline(b.f)["results"]
     label = _area_label(f, area)
     computed = []
     if area == "quy_mo":
@@ -57,46 +65,59 @@ def _area_results(b: Builder, i: int, area: str) -> list:
     elif area == "giao_duc":
         computed = (b.passage("ket_qua.giao_duc", narrative.describe_completion(f))
                     + tables.results_tables(f) + visual(charts.results_chart(f)))
-    subs = (section(4, f"{i}.1.", labels["dat_duoc"],
-                    computed + b.analyst(f"ket_qua.{area}.dat_duoc", labels["dat_duoc"], label))
-            + section(4, f"{i}.2.", labels["han_che"],
-                      b.analyst(f"ket_qua.{area}.han_che", labels["han_che"], label)))
-    return section(3, f"{i}.", label, subs)
+    no_draft = not _drafts_allowed(f, area)
+    return Sec(label, children=[
+        Sec(labels["dat_duoc"], computed + b.analyst(f"ket_qua.{area}.dat_duoc", labels["dat_duoc"], label,
+                                                     optional=bool(computed) or no_draft)),
+        Sec(labels["han_che"], b.analyst(f"ket_qua.{area}.han_che", labels["han_che"], label,
+                                         optional=no_draft))])
 
 
-def _part2(b: Builder, legal: list[dict]) -> list:
-    out = outline()[KIND]
-    year = fm.fmt_school_year(b.f.year)
-    areas = [x for i, area in enumerate(out["areas"], start=1) for x in _area_plan(b, i, area)]
-    return part("Phần thứ hai", f"KẾ HOẠCH PHÁT TRIỂN GIÁO DỤC NĂM HỌC {year}",
-                section(2, "A.", "CƠ SỞ PHÁP LÝ", legal_lines(legal))
-                + section(2, "B.", "NỘI DUNG KẾ HOẠCH", areas))
+def _part1(b: Builder) -> list:
+    f, out = b.f, level_outline(b.f)
+    prev = f.previous or f.plan
+    year = fm.fmt_school_year(prev.year if prev else f.year - 1)
+    return part("Phần thứ nhất", f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM HỌC {year}", sections(2, [
+        Sec("ĐẶC ĐIỂM TÌNH HÌNH", children=_context(b)),
+        Sec(f"KẾT QUẢ THỰC HIỆN NĂM HỌC {year}", children=[_area_results(b, a) for a in out["areas"]]),
+    ], style="alpha"))
 
 
-def _area_plan(b: Builder, i: int, area: str) -> list:
-    f, labels = b.f, outline()[KIND]["plan"]
-    label = _area_label(f, area)
+def _area_plan(b: Builder, area: str) -> Sec:
+    f, labels = b.f, level_outline(b.f)["plan"]
+    label = _area_label(f, area, plan=True)
     goals = []
     if area == "quy_mo":
         goals = (b.passage("ke_hoach.quy_mo", narrative.describe_plan_scale(f, b.pad))
                  + visual(tables.comparison_table(f, b.pad)))
-    targets = [narrative.describe_target(r, baseline(f, r)) for r in f.targets.to_dict("records")
-               if r["area"] == area]
+    targets = [narrative.describe_target(r, baseline(f, r, b.pad), b.spelling, b.pad)
+               for r in f.targets.to_dict("records") if r["area"] == area]
     key = f"ke_hoach.{area}.chi_tieu"
-    target_blocks = b.items(key, targets) if targets else b.analyst(key, labels["chi_tieu"], label)
+    no_draft = not _drafts_allowed(f, area)
+    target_blocks = (b.items(key, targets) if targets
+                     else b.analyst(key, labels["chi_tieu"], label, optional=no_draft))
     if not targets:
         b.texts[key] = ""
-    return section(3, f"{i}.", label,
-                   section(4, f"{i}.1.", labels["muc_tieu"],
-                           goals + b.analyst(f"ke_hoach.{area}.muc_tieu", labels["muc_tieu"], label))
-                   + section(4, f"{i}.2.", labels["chi_tieu"], target_blocks)
-                   + section(4, f"{i}.3.", labels["bien_phap"],
-                             b.analyst(f"ke_hoach.{area}.bien_phap", labels["bien_phap"], label)))
+    return Sec(label, children=[
+        Sec(labels["muc_tieu"], goals + b.analyst(f"ke_hoach.{area}.muc_tieu", labels["muc_tieu"], label,
+                                                  optional=bool(goals) or no_draft)),
+        Sec(labels["chi_tieu"], target_blocks),
+        Sec(labels["bien_phap"], b.analyst(f"ke_hoach.{area}.bien_phap", labels["bien_phap"], label,
+                                           optional=no_draft))])
+
+
+def _part2(b: Builder, legal: list[dict]) -> list:
+    out = level_outline(b.f)
+    year = fm.fmt_school_year(b.f.year)
+    return part("Phần thứ hai", f"KẾ HOẠCH PHÁT TRIỂN GIÁO DỤC NĂM HỌC {year}", sections(2, [
+        Sec("CƠ SỞ PHÁP LÝ", legal_lines(legal)),
+        Sec("NỘI DUNG KẾ HOẠCH", children=[_area_plan(b, a) for a in out["areas"]]),
+    ], style="alpha"))
 
 
 def development_plan(ctx: Context) -> list:
     """Phần thứ nhất (report on the past year), Phần thứ hai (plan), Phần thứ ba (requests)."""
     b = ctx.builder
+    requests = b.analyst("kien_nghi", "Kiến nghị, đề xuất", "kiến nghị")
     return (_part1(b) + _part2(b, ctx.tables["legal_basis"].to_dict("records"))
-            + part("Phần thứ ba", "KIẾN NGHỊ, ĐỀ XUẤT",
-                   b.analyst("kien_nghi", "Kiến nghị, đề xuất", "kiến nghị")))
+            + (part("Phần thứ ba", "KIẾN NGHỊ, ĐỀ XUẤT", requests) if requests else []))

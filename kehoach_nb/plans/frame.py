@@ -3,7 +3,7 @@ closing with recipients and signature, the audit appendix, and `prepare`/`finish
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -27,28 +27,46 @@ def outline() -> dict:
 class Builder:
     """Makes the blocks of one plan; remembers computed passages for the golden files."""
 
-    def __init__(self, f: Facts, narratives: dict[str, str], pad: bool, entries: dict, threshold):
+    def __init__(self, f: Facts, narratives: dict[str, str], pad: bool, entries: dict, threshold,
+                 placeholders: bool = False, spelling: str = "tỉ lệ"):
         self.f, self.narratives, self.pad = f, narratives, pad
         self.entries, self.threshold = entries, threshold
+        self.placeholders = placeholders  # dataset.yaml `placeholders`: marked drafts for empty sections
+        self.spelling = spelling  # dataset.yaml `ty_le_spelling`: one spelling per document
         self.values, self.raw_values = placeholder_values(f)
         self.texts: dict[str, str] = {}
+        self.warnings: list[str] = []  # what the run summary should name (rows not inventoried, …)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def spell(self, text: str) -> str:
+        """Computed text with the document's one spelling of "tỉ lệ"."""
+        return narrative.TY_LE.sub(lambda m: self.spelling.capitalize() if m.group(0)[0].isupper()
+                                   else self.spelling, text)
 
     def passage(self, key: str, text: str) -> list:
+        text = self.spell(text)
         self.texts[key] = text
         return passage_blocks(text) if text else []
 
     def items(self, key: str, lines: list[str]) -> list:
         """Computed lines (targets) as one list."""
+        lines = [self.spell(t) for t in lines]
         self.texts[key] = "\n".join(lines)
         return passage_blocks("\n".join("- " + t for t in lines))
 
     def analyst(self, key: str, title: str, area_label: str, optional: bool = False) -> list:
-        """A commentary section: store, then narrative_section, then a marked draft."""
-        draft = None if optional else narrative.draft_text(title, area_label)
+        """A commentary section: store, then narrative_section, then a marked draft (only when
+        the dataset asks for placeholders); nothing when there is no text (the section drops)."""
+        draft = None if optional or not self.placeholders else narrative.draft_text(title, area_label)
         sec = commentary.choose(key, self.entries, self.narratives.get(key), draft,
                                 self.raw_values, self.threshold)
         if sec.draft:
             self.texts[f"draft:{key}"] = draft
+        if not sec.markdown and not optional:
+            return []
         return [commentary_block(sec.key, sec.markdown, self.raw_values, self.values,
                                  sec.store_digest, sec.draft, sec.stale)]
 
@@ -68,6 +86,53 @@ def visual(*objs) -> list:
 
 def section(level: int, number: str, title: str, body: list) -> list:
     return [Heading(level, number, title)] + body
+
+
+@dataclass
+class Sec:
+    """A section before numbering: dropped when neither it nor a subsection has content."""
+
+    title: str
+    body: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def has_content(blocks: list) -> bool:
+    """Any block other than an empty commentary cell."""
+    return any(not (isinstance(b, Commentary) and not b.markdown.strip()) for b in blocks)
+
+
+def _kept(secs: list[Sec]) -> list[Sec]:
+    out = []
+    for s in secs:
+        children = _kept(s.children)
+        if has_content(s.body) or children:
+            out.append(Sec(s.title, s.body, children))
+    return out
+
+
+def _number(style: str, i: int, prefix: str) -> str:
+    if style == "roman":
+        return f"{ROMAN[i - 1]}."
+    if style == "alpha":
+        return f"{chr(64 + i)}."
+    return f"{prefix}{i}."
+
+
+def sections(level: int, secs: list[Sec], style: str = "arabic", prefix: str = "",
+             child_style: str = "arabic") -> list:
+    """Headings numbered continuously over the sections that have content (no "5." after "3.");
+    arabic subsections extend their parent's number ("2.1.")."""
+    out = []
+    for i, s in enumerate(_kept(secs), start=1):
+        number = _number(style, i, prefix)
+        sub_prefix = number if style == "arabic" else ""
+        out += [Heading(level, number, s.title)] + s.body + sections(
+            level + 1, s.children, child_style, sub_prefix, "arabic")
+    return out
 
 
 def part(number_words: str, title: str, body: list) -> list:
@@ -101,7 +166,7 @@ def legal_lines(rows: list[dict]) -> list[Paragraph]:
             for i, t in enumerate(lines)]
 
 
-def baseline(f: Facts, row: dict) -> str | None:
+def baseline(f: Facts, row: dict, pad: bool = False) -> str | None:
     code = row.get("indicator_code")
     if code in f.completion:
         n, d = f.completion[code]
@@ -109,7 +174,7 @@ def baseline(f: Facts, row: dict) -> str | None:
     if code == "Q2" and f.previous:
         return f"{fm.fmt_int(f.previous.students)} học sinh"
     if code == "Q1" and f.previous:
-        return f"{fm.fmt_int(f.previous.classes)} lớp"
+        return f"{fm.fmt_int(f.previous.classes, pad)} lớp"
     return None
 
 
@@ -177,7 +242,7 @@ def prepare(dataset: str, school_id: str, doc_kind: str, school_year: int | None
     ns = ns[ns["doc_kind"].isin([p.doc_kind, None])]
     entries = commentary.entries_for(read_commentary(ds.root, p.school_id), p.doc_kind)
     b = Builder(f, dict(zip(ns["section_key"], ns["text"])), ds.config.zero_pad_counts, entries,
-                ds.config.stale_threshold)
+                ds.config.stale_threshold, ds.config.placeholders, ds.config.ty_le_spelling)
     return Context(p.model_dump(), t, year, f, b, outline()[p.doc_kind],
                    p.state or f.meta.get("state") or "du_thao")
 
@@ -202,5 +267,5 @@ def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
     blocks = [header(f, title, ctx.state)] + numbered(body) + [end]
     audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year)
     figures = dict(ctx.builder.raw_values)
-    return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state, figures),
-            ctx.builder.texts)
+    return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state, figures,
+                     list(ctx.builder.warnings)), ctx.builder.texts)

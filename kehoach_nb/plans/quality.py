@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from .. import accreditation as acc
 from .. import formatting as fm
+from .. import indicators as ind
 from .. import narrative, tables
 from ..model import Table
 from ..tables import make_table
-from .frame import Context, legal_lines, section, visual
+from .frame import Context, Sec, legal_lines, sections, visual
 
 LEVEL_TEXT = {0: "Chưa đạt Mức 1", 1: "Mức 1", 2: "Mức 2", 3: "Mức 3", 4: "Mức 4"}
 
@@ -35,7 +36,7 @@ def pupils_table(ctx: Context) -> Table | None:
         rows.append([f"Khối {g['grade']}", fm.fmt_int(g["classes"]), fm.fmt_int(g["students"])]
                     + [fm.fmt_int(g[c]) for c in cols] + [change])
     total = ["Tổng", fm.fmt_int(now.classes), fm.fmt_int(now.students)] + [
-        fm.fmt_int(int(now.by_grade[c].sum())) for c in cols] + [
+        fm.fmt_int(ind.total(now.by_grade[c])) for c in cols] + [
         fm.fmt_delta(now.students - before.students) if before else "—"]
     head = [[("Khối lớp", 1, 1), ("Số lớp", 1, 1), ("Số học sinh", 1, 1)]
             + [(labels[c], 1, 1) for c in cols] + [("Tăng (giảm) so với năm trước", 1, 1)]]
@@ -53,10 +54,10 @@ def _suggestions(ctx: Context, fw: acc.Framework) -> dict[str, str]:
     f = ctx.facts
     base = f.previous or f.plan
     measures = {"classes": base.classes if base else None,
-                "classrooms": int(f.rooms.loc[f.rooms["room_type"] == "phong_hoc", "count"].sum())
-                if f.rooms is not None else None}
-    if f.staff and f.staff.qualification:
-        measures["teachers_tren_pct"] = f.staff.qualification.get("qual_tren")
+                "classrooms": ind.room_count(f.rooms, "phong_hoc") if f.rooms is not None else None}
+    qual = f.staff.qualification if f.staff else None
+    if qual and all(v is not None for v in qual.values()):
+        measures["teachers_tren_pct"] = qual.get("qual_tren")
     if "E1" in f.completion:
         measures["completion_grade_pct"] = fm.pct(*f.completion["E1"])
     try:
@@ -116,20 +117,18 @@ def quality_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     fw = _framework(ctx)
     levels, rows = _levels(ctx, fw)
-    situation = (visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f))
-                 + visual(tables.staff_table(f))
+    situation = (visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f, b.pad))
+                 + visual(tables.staff_table(f, b.pad))
                  + b.analyst("dac_diem.thuan_loi", "Thuận lợi", "đặc điểm tình hình")
                  + b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình"))
-    targets = [narrative.describe_target(r) for r in f.targets.to_dict("records")]
+    targets = [narrative.describe_target(r, None, b.spelling, b.pad) for r in f.targets.to_dict("records")]
     goals = b.analyst("muc_dich", "Mục đích", "mục đích") + (b.items("chi_tieu", targets) if targets else [])
     review = [x for k, t in (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"),
                              ("nguyen_nhan", "Nguyên nhân"))
               for x in b.analyst(k, t, "điểm mạnh, điểm yếu")]
-    return (legal_lines(ctx.tables["legal_basis"].to_dict("records"))
-            + section(2, "I.", "ĐẶC ĐIỂM TÌNH HÌNH", situation)
-            + section(2, "II.", "MỤC ĐÍCH VÀ CHỈ TIÊU", goals)
-            + section(2, "III.", "ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", review)
-            + section(2, "IV.", "NỘI DUNG THỰC HIỆN", [criteria_table(ctx, fw, levels, rows)])
-            + section(2, "V.", "TỔ CHỨC THỰC HIỆN",
-                      b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))
-            + section(2, "VI.", "TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", [summary_table(fw, levels)]))
+    return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + sections(2, [
+        Sec("ĐẶC ĐIỂM TÌNH HÌNH", situation), Sec("MỤC ĐÍCH VÀ CHỈ TIÊU", goals),
+        Sec("ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", review),
+        Sec("NỘI DUNG THỰC HIỆN", [criteria_table(ctx, fw, levels, rows)]),
+        Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện")),
+        Sec("TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", [summary_table(fw, levels)])], style="roman"))

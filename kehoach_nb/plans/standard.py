@@ -7,10 +7,11 @@ import math
 
 from .. import catalogues as cat
 from .. import formatting as fm
+from .. import indicators as ind
 from .. import narrative
 from ..model import Table
 from ..tables import make_table
-from .frame import Context, legal_lines, section, visual
+from .frame import Context, Sec, legal_lines, sections, visual
 
 STANDARDS = {
     "tt59_2012": ["Tổ chức và quản lý nhà trường", "Cán bộ quản lý, giáo viên, nhân viên",
@@ -32,30 +33,69 @@ def _standard_names(ctx: Context) -> list[str]:
 def required_rooms(ctx: Context) -> dict[str, int]:
     """Rooms the standard asks for: one classroom per class, one of each listed room."""
     f = ctx.facts
-    classes = (f.plan or f.previous).classes if (f.plan or f.previous) else 0
+    classes = (f.plan or f.previous).classes if (f.plan or f.previous) else None
     level = "muc_2" if (f.school.get("cqg_level") or 0) >= 1 else "muc_1"
     listed = cat.required_rooms(f.level, level)
-    return {"phong_hoc": classes, **{r: 1 for r in listed}}
+    return {**({"phong_hoc": classes} if classes is not None else {}), **{r: 1 for r in listed}}
+
+
+NOT_COUNTED = "chưa kiểm kê"
+
+
+def _room_have(rooms, room: str, counted: bool) -> int | None:
+    return ind.room_count(rooms, room) if counted else None
+
+
+def _add_cell(need: int | None, add: int | None) -> str:
+    """Blank when nothing is required or nothing is missing; "—" when the need is known but
+    what the school has is not."""
+    if need is None or add == 0:
+        return ""
+    return fm.fmt_int(add) if add is not None else fm.DASH
 
 
 def rooms_inventory(ctx: Context) -> Table | None:
+    """Rooms: existing, required, to add. A required room with no row was not inventoried:
+    it is listed as "chưa kiểm kê" (never as 0 with a need), and named in the warnings."""
     f = ctx.facts
     if f.rooms is None:
         return None
-    have = f.rooms.groupby("room_type")["count"].sum().to_dict()
+    entered = set(f.rooms["room_type"])
     need = required_rooms(ctx)
-    rows, totals = [], [0, 0, 0]
-    for room in sorted(set(need) | set(have), key=lambda r: (r not in need, cat.label("room_type", r))):
-        h, n = int(have.get(room, 0)), need.get(room, 0)
-        add = max(0, n - h)
-        totals = [totals[0] + h, totals[1] + n, totals[2] + add]
-        rows.append([cat.label("room_type", room), fm.fmt_int(h), fm.fmt_int(n) if n else "—",
-                     fm.fmt_int(add) if add else "—"])
-    rows.append(["Tổng số"] + [fm.fmt_int(x) for x in totals])
+    rows, have_all, need_all, add_all = [], [], [], []
+    missing = []
+    for room in sorted(set(need) | entered, key=lambda r: (r not in need, cat.label("room_type", r))):
+        h, n = _room_have(f.rooms, room, room in entered), need.get(room)
+        add = max(0, n - h) if n is not None and h is not None else None
+        if room not in entered:
+            missing.append(cat.label("room_type", room))
+        have_all.append(h)
+        need_all.append(n or 0)
+        add_all.append(add if n is not None else 0)
+        rows.append([cat.label("room_type", room),
+                     fm.fmt_int(h) if room in entered else NOT_COUNTED,
+                     fm.fmt_int(n) if n else "", _add_cell(n, add)])
+    rows.append(["Tổng số", fm.fmt_int(ind.known_sum(have_all)), fm.fmt_int(sum(need_all)),
+                 fm.fmt_int(ind.known_sum(add_all))])
+    notes = []
+    if missing:
+        notes.append("Chưa kiểm kê (chưa có số liệu): " + ", ".join(m[:1].lower() + m[1:] if not m[1:2].isupper()
+                                                               else m for m in missing) + ".")
+        ctx.builder.warn("Phòng chưa kiểm kê: " + ", ".join(missing))
     return make_table(f"Phòng học, phòng chức năng: hiện có, theo chuẩn, cần bổ sung (năm học "
-                    f"{fm.fmt_school_year(f.rooms_year)})",
-                    [[("Loại phòng", 1, 1), ("Hiện có", 1, 1), ("Theo chuẩn", 1, 1), ("Cần bổ sung", 1, 1)]],
-                    rows, total_rows=1)
+                      f"{fm.fmt_school_year(f.rooms_year)})",
+                      [[("Loại phòng", 1, 1), ("Hiện có", 1, 1), ("Theo chuẩn", 1, 1), ("Cần bổ sung", 1, 1)]],
+                      rows, total_rows=1, notes=notes)
+
+
+def _equipment_need(r: dict, per_class: dict, classes: int | None) -> int | None:
+    """Stated need, else one per class for per-class items; None when neither is known."""
+    need = r.get("needed")
+    if need is not None and need == need:
+        return int(need)
+    if r["item"] in per_class and classes is not None:
+        return max(0, math.ceil(per_class[r["item"]] * classes) - int(r["count"]))
+    return None
 
 
 def equipment_inventory(ctx: Context) -> Table | None:
@@ -64,19 +104,18 @@ def equipment_inventory(ctx: Context) -> Table | None:
     eq = f.equipment
     if eq is None or eq.empty:
         return None
-    classes = (f.plan or f.previous).classes if (f.plan or f.previous) else 0
+    base = f.plan or f.previous
+    classes = base.classes if base else None
     per_class = cat.per_class_equipment()
-    rows, totals = [], [0, 0]
+    rows, haves, needs = [], [], []
     for r in eq.to_dict("records"):
-        have = int(r["count"])
-        need = r.get("needed")
-        if need is None or need != need:
-            need = max(0, math.ceil(per_class.get(r["item"], 0) * classes) - have) if r["item"] in per_class else 0
-        totals = [totals[0] + have, totals[1] + int(need)]
-        rows.append([cat.label("equipment", r["item"]), fm.fmt_int(have), fm.fmt_int(int(need)) if need else "—"])
-    rows.append(["Tổng số", fm.fmt_int(totals[0]), fm.fmt_int(totals[1])])
+        have, need = int(r["count"]), _equipment_need(r, per_class, classes)
+        haves.append(have)
+        needs.append(need)
+        rows.append([cat.label("equipment", r["item"]), fm.fmt_int(have), fm.fmt_int(need)])
+    rows.append(["Tổng số", fm.fmt_int(sum(haves)), fm.fmt_int(ind.known_sum(needs))])
     return make_table("Thiết bị: hiện có và cần bổ sung",
-                    [[("Thiết bị", 1, 1), ("Hiện có", 1, 1), ("Cần bổ sung", 1, 1)]], rows, total_rows=1)
+                      [[("Thiết bị", 1, 1), ("Hiện có", 1, 1), ("Cần bổ sung", 1, 1)]], rows, total_rows=1)
 
 
 def planned_rooms(ctx: Context) -> Table | None:
@@ -87,28 +126,31 @@ def planned_rooms(ctx: Context) -> Table | None:
         return None
     years = sorted(set(later["school_year"]))
     types = sorted(set(later["room_type"]), key=lambda r: cat.label("room_type", r))
-    rows = [[cat.label("room_type", t)] + [fm.fmt_int(int(later[(later["school_year"] == y)
-                                                             & (later["room_type"] == t)]["count"].sum()))
-                                           for y in years] for t in types]
+    rows = [[cat.label("room_type", t)] + [_planned_cell(later, y, t) for y in years] for t in types]
     return make_table("Lộ trình phòng học, phòng chức năng theo năm học",
                     [[("Loại phòng", 1, 1)] + [(fm.fmt_school_year(y), 1, 1) for y in years]], rows)
+
+
+def _planned_cell(later, year: int, room_type: str) -> str:
+    hit = later[(later["school_year"] == year) & (later["room_type"] == room_type)]["count"]
+    return fm.fmt_int(ind.total(hit)) if len(hit) else ""
 
 
 def standard_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     base = f.previous or f.plan
-    situation = (b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, base) if base else "")
-                 + b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f))
-                 + b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f)))
+    situation = (b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, base, b.pad) if base else "")
+                 + b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f, b.pad))
+                 + b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f, b.pad)))
     subs = []
     for i, name in enumerate(_standard_names(ctx), start=1):
         body = b.analyst(f"tieu_chuan.{i}", f"Tiêu chuẩn {i}", name)
         if i == 3:
             body += visual(rooms_inventory(ctx), equipment_inventory(ctx), planned_rooms(ctx))
-        subs += section(3, f"{i}.", f"Tiêu chuẩn {i}: {name}", body)
-    return (legal_lines(ctx.tables["legal_basis"].to_dict("records"))
-            + section(2, "I.", "MỤC ĐÍCH, YÊU CẦU", b.analyst("muc_dich", "Mục đích, yêu cầu", "mục đích"))
-            + section(2, "II.", "THỰC TRẠNG NHÀ TRƯỜNG", situation)
-            + section(2, "III.", "NỘI DUNG VÀ GIẢI PHÁP", subs)
-            + section(2, "IV.", "LỘ TRÌNH THỰC HIỆN", b.analyst("lo_trinh", "Lộ trình", "lộ trình"))
-            + section(2, "V.", "KIẾN NGHỊ, ĐỀ XUẤT", b.analyst("kien_nghi", "Kiến nghị", "kiến nghị")))
+        subs.append(Sec(f"Tiêu chuẩn {i}: {name}", body))
+    return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + sections(2, [
+        Sec("MỤC ĐÍCH, YÊU CẦU", b.analyst("muc_dich", "Mục đích, yêu cầu", "mục đích")),
+        Sec("THỰC TRẠNG NHÀ TRƯỜNG", situation),
+        Sec("NỘI DUNG VÀ GIẢI PHÁP", children=subs),
+        Sec("LỘ TRÌNH THỰC HIỆN", b.analyst("lo_trinh", "Lộ trình", "lộ trình")),
+        Sec("KIẾN NGHỊ, ĐỀ XUẤT", b.analyst("kien_nghi", "Kiến nghị", "kiến nghị"))], style="roman"))
