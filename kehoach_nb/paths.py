@@ -50,10 +50,8 @@ def inside(root: Path, *parts: str) -> Path:
 def no_symlink(root: Path, path: Path) -> None:
     """Refuse `path` if it or any folder between `root` and it is a symlink."""
     root, current = Path(root), Path(path)
-    while True:
+    while current != root and current.parent != current:
         if current.is_symlink():
             raise UnsafePath(f"{current} là liên kết tượng trưng (symlink); kho nhận xét "
-                             "không chấp nhận symlink, hãy thay bằng tệp thật")
-        if current == root or current.parent == current:
-            return
+                             "không chấp nhận symlink, hãy thay bằng tệp hoặc thư mục thật")
         current = current.parent
