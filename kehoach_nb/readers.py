@@ -117,7 +117,7 @@ def _open_workbook(path: Path):
         return load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — any failure of a hostile or corrupt file is reported
         kind = type(exc).__name__
-        raise ReadError("tệp XLSX bị hỏng hoặc không phải tệp Excel .xlsx (" + kind + "); hãy mở "
+        raise ReadError("tệp XLSX bị hỏng, chứa nội dung không an toàn hoặc không phải tệp Excel .xlsx (" + kind + "); hãy mở "
                         "bằng Excel và lưu lại dạng Sổ làm việc Excel (.xlsx)") from None
 
 
