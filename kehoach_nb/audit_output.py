@@ -87,7 +87,7 @@ def _json_row(f: Finding) -> dict:
 def write_findings(findings: list[Finding], csv_path: str | Path, json_path: str | Path) -> None:
     """The findings as CSV (one line each, UTF-8 with BOM for Excel) and JSON, atomically."""
     buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")  # RFC 4180: \r quoted
     writer.writeheader()
     writer.writerows(_csv_row(f) for f in findings)
     atomic_write(Path(csv_path), buf.getvalue().encode("utf-8-sig"))  # BOM: Excel reads UTF-8
