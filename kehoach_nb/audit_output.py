@@ -61,11 +61,22 @@ def render_findings_html(findings: list[Finding], title: str = TITLE) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(text: object) -> str:
+    """A cell Excel shows as text, never runs as a formula: text starting with = + - @, a tab
+    or a carriage return gets a leading apostrophe (OWASP "CSV injection"). Every cell of our
+    CSV is text (numbers are already Vietnamese-formatted strings), so all are treated alike."""
+    text = "" if text is None else str(text)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _csv_row(f: Finding) -> dict[str, str]:
     row = {k: getattr(f, k) for k in CSV_FIELDS}
     row["rows"] = " ".join(str(n) for n in f.rows)
     row["compared_rows"] = " ".join(str(n) for n in f.compared_rows)
-    return row
+    return {k: excel_safe(v) for k, v in row.items()}
 
 
 def _json_row(f: Finding) -> dict:
@@ -76,7 +87,7 @@ def _json_row(f: Finding) -> dict:
 def write_findings(findings: list[Finding], csv_path: str | Path, json_path: str | Path) -> None:
     """The findings as CSV (one line each, UTF-8 with BOM for Excel) and JSON, atomically."""
     buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")  # RFC 4180: \r quoted
     writer.writeheader()
     writer.writerows(_csv_row(f) for f in findings)
     atomic_write(Path(csv_path), buf.getvalue().encode("utf-8-sig"))  # BOM: Excel reads UTF-8

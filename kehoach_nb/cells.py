@@ -17,6 +17,7 @@ COLUMN_LABELS = {
     "seq": "số thứ tự", "order": "số thứ tự", "issue_date": "ngày ban hành",
 }
 TRUE = {"có", "co", "x", "1", "true", "đúng", "yes"}
+DATE_YEARS = (1900, 2100)  # a plausible year of a document date
 FALSE = {"không", "khong", "0", "false", "sai", "no", ""}
 
 
@@ -75,11 +76,16 @@ def _date(col: Column, text: str) -> dt.date:
         r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?", text)
     try:
         if m and len(m.group(1)) == 4:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if m:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        elif m:
+            value = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     except ValueError:
-        pass
+        m = None
+    if m and not DATE_YEARS[0] <= value.year <= DATE_YEARS[1]:
+        raise CellError(f"{label_of(col)}: năm {value.year} không hợp lý (từ {DATE_YEARS[0]} đến "
+                        f"{DATE_YEARS[1]}); viết đủ bốn chữ số, ví dụ 05/09/2024")
+    if m:
+        return value
     raise CellError(f"{label_of(col)} phải là ngày hợp lệ dạng ngày/tháng/năm (ví dụ 05/09/2024)")
 
 

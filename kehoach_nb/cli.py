@@ -1,4 +1,4 @@
-"""Command line: `kehoach run` and `kehoach check` (messages in Vietnamese)."""
+"""Command line: `kehoach run`, `check`, `commentary pull`, `lab` (messages in Vietnamese)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 from .batch import RunOptions, run_dataset
 from .errors import DataError, KehoachError
 from .formatting import fmt_int
+from .limits import DEFAULT as DEFAULT_LIMITS
 from .loading import load_dataset
+from .paths import UnsafePath, check_name
 from .progress import SHORT_DOC as SHORT
 from .progress import Progress
 from .run_guard import STOP_MESSAGES, Interrupted, StopSignals, exit_code
@@ -52,15 +54,28 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_problems(ds) -> None:
+def _print_problems(ds, limit: int, full_list: Path) -> None:
+    """Problems by school; past `limit`, a count and the file holding them all."""
     by_school: dict[str, list] = {}
     for p in ds.problems:
         by_school.setdefault(p.school_id or "(không gắn với trường hợp lệ)", []).append(p)
+    left = limit
     for sid, probs in sorted(by_school.items()):
         who = "toàn bộ dữ liệu" if sid == "*" else f"trường {sid}"
-        print(f"\n{who}: {len(probs)} lỗi")
-        for p in probs:
+        if left > 0:
+            print(f"\n{who}: {len(probs)} lỗi")
+        for p in probs[:max(left, 0)]:
             print(f"  - {p}")
+        left -= len(probs)
+    if left < 0:
+        print(f"\n… và {fmt_int(-left)} lỗi khác (chỉ in {fmt_int(limit)} lỗi đầu, đổi bằng limits: "
+              f"max_printed_errors trong dataset.yaml); danh sách đầy đủ: {full_list}")
+
+
+def _write_problem_list(ds, path: Path) -> None:
+    from .archive import atomic_write
+
+    atomic_write(path, "".join(f"{p.school_id or '-'}\t{p}\n" for p in ds.problems).encode("utf-8"))
 
 
 def cmd_check(args) -> int:
@@ -69,14 +84,17 @@ def cmd_check(args) -> int:
 
     ds = load_dataset(args.dataset)
     ok = [s for s in ds.school_ids() if not ds.problems_for(s)]
+    base = Path(args.out) / ds.root.resolve().name
+    limits = ds.config.limits if ds.config else DEFAULT_LIMITS
+    if len(ds.problems) > limits.max_printed_errors:
+        _write_problem_list(ds, base / "loi_du_lieu.txt")
     print(f"Bộ dữ liệu {args.dataset}: {fmt_int(len(ds.school_ids()))} trường, "
           f"{fmt_int(len(ok))} trường hợp lệ, {fmt_int(len(ds.problems))} lỗi dữ liệu đầu vào.")
-    _print_problems(ds)
+    _print_problems(ds, limits.max_printed_errors, base / "loi_du_lieu.txt")
     if ds.config is None:
         return 1
     findings = [f for f in audit_dataset(ds) if f.school_id in ok]
     errors = sum(f.severity == "lỗi" for f in findings)
-    base = Path(args.out) / ds.root.resolve().name
     write_findings(findings, base / "kiem_tra_so_lieu.csv", base / "kiem_tra_so_lieu.json")
     print(f"\nKiểm tra số liệu: {fmt_int(len(findings))} phát hiện ({fmt_int(errors)} lỗi).")
     by_school: dict[str, list] = {}
@@ -92,12 +110,33 @@ def cmd_check(args) -> int:
     return 0 if not ds.problems and not errors else 1
 
 
+def _run_option_error(args) -> str | None:
+    """What is wrong with the options of `kehoach run`, in Vietnamese, or None."""
+    formats = {f.strip() for f in args.formats.split(",") if f.strip()}
+    if not formats <= {"html", "pdf", "docx"} or "html" not in formats:
+        return "--formats nhận html, pdf, docx (cách nhau bởi dấu phẩy) và phải có html"
+    if args.timeout <= 0:
+        return f"--timeout phải là số giây lớn hơn 0 (đang là {args.timeout})"
+    if args.jobs < 1:
+        return f"--jobs phải từ 1 trở lên (đang là {args.jobs})"
+    if args.scheduler and args.executor != "dask":
+        return "--scheduler chỉ dùng cùng --executor dask"
+    try:
+        for sid in args.schools or ():
+            check_name("school_id", sid)
+        for doc in args.docs or ():
+            check_name("doc_kind", doc)
+    except UnsafePath as exc:
+        return f"{'--docs' if 'loại' in str(exc) else '--schools'}: {exc}"
+    return None
+
+
 def cmd_run(args, stop: StopSignals | None = None) -> int:
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    if not set(formats) <= {"html", "pdf", "docx"} or "html" not in formats:
-        print("Lỗi: --formats nhận html, pdf, docx (cách nhau bởi dấu phẩy) và phải có html",
-              file=sys.stderr)
+    problem = _run_option_error(args)
+    if problem:
+        print(f"Lỗi: {problem}", file=sys.stderr)
         return 2
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     opts = RunOptions(formats, max(1, args.jobs), tuple(args.schools or ()) or None,
                       tuple(args.docs or ()) or None, args.force, args.fail_fast, args.timeout,
                       args.executor, args.scheduler, block_stale=args.block_stale, state=args.state)
@@ -143,14 +182,19 @@ def _print_summary(result, where: Path) -> int:
 def cmd_commentary(args) -> int:
     from .pull import pull
 
+    if not (Path(args.dataset) / "dataset.yaml").is_file():
+        print(f"Lỗi: {args.dataset} không phải thư mục bộ dữ liệu (không có dataset.yaml)", file=sys.stderr)
+        return 2
     result = pull(args.paths, Path(args.dataset), args.by)
     print(f"Đã cập nhật {len(result.updated)} mục nhận xét, {result.unchanged} mục không đổi, "
-          f"{len(result.conflicts)} xung đột.")
+          f"{len(result.conflicts)} xung đột, {len(result.problems)} lỗi.")
     for key in result.updated:
         print(f"  ✓ {key}")
     for path in result.conflicts:
         print(f"  ✗ xung đột — hãy gộp hai bản trong {path}")
-    return 1 if result.conflicts else 0
+    for line in result.problems:
+        print(f"  ✗ {line}")
+    return 1 if result.conflicts or result.problems else 0
 
 
 def cmd_lab(args) -> int:
@@ -160,8 +204,11 @@ def cmd_lab(args) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"Mở JupyterLab trên {folder}. Sửa các ô nhận xét, lưu (Ctrl+S), rồi chạy:\n"
           f"  kehoach commentary pull {folder} --dataset {args.dataset}")
-    return subprocess.call([sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}",
-                            "--no-browser"])
+    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}", "--no-browser"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("Đang chạy với quyền root (thường gặp trong container) nên thêm --allow-root cho JupyterLab.")
+        command.append("--allow-root")
+    return subprocess.call(command)
 
 
 COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab}

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from .paths import SECTION_PATTERN, UnsafePath, check_name, inside, no_symlink
+
 STORE = "nhan_xet"
-SECTION_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+SECTION_KEY = re.compile(SECTION_PATTERN)
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 FRONT = re.compile(r"^---\n(.*?)\n---\n?", re.S)
 
@@ -49,9 +51,47 @@ def render_entry(text: str, meta: dict) -> bytes:
 
 
 def entry_path(root: Path, school_id: str, doc_kind: str, section: str) -> Path:
-    if not SECTION_KEY.match(section):
-        raise ValueError(f"khóa mục \"{section}\" không hợp lệ")
-    return root / STORE / school_id / doc_kind / f"{section}.md"
+    """The store file of one entry; paths.UnsafePath for a bad name, a path leaving the
+    dataset or a symlink on the way."""
+    parts = (STORE, check_name("school_id", school_id), check_name("doc_kind", doc_kind),
+             check_name("section", section) + ".md")
+    path = inside(root, *parts)
+    no_symlink(Path(root), path)
+    return path
+
+
+def store_files(root: Path, school_id: str, max_bytes: int | None = None) -> dict[str, tuple[bytes, str | None]]:
+    """The school's store files, "<doc>/<section>.md" -> (bytes, None), or (b"", the Vietnamese
+    reason it cannot be used): a symlink (never followed), an entry over `max_bytes`, not UTF-8."""
+    base = Path(root) / STORE / school_id
+    try:
+        no_symlink(Path(root), base)
+    except UnsafePath as exc:
+        return {".": (b"", str(exc))}
+    if not base.is_dir():
+        return {}
+    out = {}
+    for path in sorted(base.glob("*/*.md")):
+        if SECTION_KEY.match(path.stem):
+            out[path.relative_to(base).as_posix()] = _store_file(Path(root), path, max_bytes)
+    return out
+
+
+def _store_file(root: Path, path: Path, max_bytes: int | None) -> tuple[bytes, str | None]:
+    try:
+        no_symlink(root, path)
+    except UnsafePath as exc:
+        return b"", str(exc)
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        return b"", (f"mục nhận xét quá lớn ({path.stat().st_size} byte; tối đa {max_bytes} byte, "
+                     "đổi bằng limits: max_commentary_kb trong dataset.yaml)")
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return b"", (f"tệp không phải UTF-8 (byte {exc.start + 1} không đọc được); hãy lưu lại "
+                     "bằng trình soạn thảo với mã hóa UTF-8")
+    return data, None
 
 
 def entries_for(files: dict[str, bytes], doc_kind: str) -> dict[str, Entry]:

@@ -15,16 +15,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DataError, Problem
+from .limits import DEFAULT, Limits
 from .parsing import parse_table, read_raw_tables, spreadsheet_index
 from .schema import DOC_KINDS, TABLES
 
 MAX_YAML_BYTES = 64_000
+MAX_YAML_DEPTH = 20
 ALL = "*"
 
 
@@ -34,13 +37,15 @@ class DatasetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     authority: str = ""
-    school_year: int
+    school_year: int = Field(ge=1990, le=2100)
     documents: list[str] = ["ke_hoach_phat_trien_giao_duc"]
-    percent_decimals: int = 1
-    stale_threshold: Decimal = Decimal("0.05")  # relative change that flags commentary for review
+    percent_decimals: int = Field(1, ge=0, le=4)
+    stale_threshold: Decimal = Field(Decimal("0.05"), ge=0, le=10)  # relative change that flags commentary
     zero_pad_counts: bool = True
-    placeholders: bool = False  # marked drafts for sections without text (issue 12)
-    ty_le_spelling: str = "tỉ lệ"  # one spelling per document: "tỉ lệ" or "tỷ lệ"
+    placeholders: bool = False  # marked drafts for sections without text
+    ty_le_spelling: Literal["tỉ lệ", "tỷ lệ"] = "tỉ lệ"  # one spelling per document
+    csv_encoding: Literal["utf-8", "cp1258"] = "utf-8"  # CSV files only; XLSX needs none
+    limits: Limits = Limits()
 
 
 @dataclass
@@ -109,22 +114,68 @@ class Dataset:
                 for name, df in self.tables.items()}
 
 
-def _load_config(root: Path, shown: Path) -> tuple[DatasetConfig | None, list[Problem]]:
-    path = root / "dataset.yaml"
-    where = str(shown / "dataset.yaml")
+class _UniqueKeyLoader(yaml.BaseLoader):
+    """BaseLoader (every scalar a string) that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            name = getattr(key, "value", None)
+            if isinstance(name, str) and name in seen:
+                raise _DuplicateKey(f"khóa \"{name}\" xuất hiện hai lần (dòng {seen[name]} và dòng "
+                                    f"{key.start_mark.line + 1}); chỉ giữ một")
+            seen[name] = key.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _depth(tokens: list) -> int:
+    """Deepest nesting of mappings and sequences in a YAML token stream."""
+    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+               yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    depth = deepest = 0
+    for t in tokens:
+        depth += isinstance(t, opening) - isinstance(t, closing)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _config_text(path: Path, where: str) -> tuple[str | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem(where, "không tìm thấy tệp dataset.yaml", school_id=ALL)]
-    text = path.read_text(encoding="utf-8-sig")
-    if len(text.encode()) > MAX_YAML_BYTES:
+    if path.stat().st_size > MAX_YAML_BYTES:
         return None, [Problem(where, "tệp quá lớn (tối đa 64 KB)", school_id=ALL)]
+    try:
+        return path.read_bytes().decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        return None, [Problem(where, f"tệp không phải UTF-8 (byte {exc.start + 1}); hãy lưu lại "
+                                     "bằng trình soạn thảo với mã hóa UTF-8", school_id=ALL)]
+
+
+def _load_config(root: Path, shown: Path) -> tuple[DatasetConfig | None, list[Problem]]:
+    where = str(shown / "dataset.yaml")
+    text, problems = _config_text(root / "dataset.yaml", where)
+    if text is None:
+        return None, problems
     try:
         tokens = list(yaml.scan(text))
         if any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in tokens):
             return None, [Problem(where, "không được dùng neo/bí danh YAML (& và *)", school_id=ALL)]
-        raw = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar stays a string
+        if _depth(tokens) > MAX_YAML_DEPTH:
+            return None, [Problem(where, f"cấu trúc lồng nhau quá sâu (tối đa {MAX_YAML_DEPTH} mức)",
+                                  school_id=ALL)]
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # every scalar stays a string
         return DatasetConfig.model_validate(raw), _check_documents(raw, where)
+    except _DuplicateKey as exc:
+        return None, [Problem(where, str(exc), school_id=ALL)]
     except yaml.YAMLError as exc:
         return None, [Problem(where, f"YAML không hợp lệ: {exc}", school_id=ALL)]
+    except RecursionError:
+        return None, [Problem(where, "cấu trúc lồng nhau quá sâu", school_id=ALL)]
     except ValidationError as exc:
         return None, [Problem(where, _pydantic_vi(e), school_id=ALL) for e in exc.errors()]
 
@@ -141,7 +192,13 @@ def _pydantic_vi(err: dict) -> str:
         return f"khóa \"{loc}\" không có trong mẫu (viết sai tên?)"
     if err["type"] == "missing":
         return f"thiếu khóa bắt buộc \"{loc}\""
-    return f"khóa \"{loc}\" có giá trị không hợp lệ: {err.get('input')!r}"
+    bound = {"greater_than_equal": "nhỏ nhất là {ge}", "less_than_equal": "lớn nhất là {le}",
+             "greater_than": "phải lớn hơn {gt}", "less_than": "phải nhỏ hơn {lt}"}.get(err["type"])
+    hint = f" — {bound.format(**err.get('ctx', {}))}" if bound else ""
+    if err["type"] in ("int_parsing", "int_from_float", "decimal_parsing", "bool_parsing"):
+        hint = " — " + {"int_parsing": "phải là số nguyên", "int_from_float": "phải là số nguyên",
+                        "decimal_parsing": "phải là số", "bool_parsing": "phải là true hoặc false"}[err["type"]]
+    return f"khóa \"{loc}\" có giá trị không hợp lệ: \"{err.get('input')}\"{hint}"
 
 
 @contextmanager
@@ -164,7 +221,8 @@ def load_dataset(root: str | Path) -> Dataset:
     shown = Path(root)
     path = Path(root).resolve()
     config, problems = _load_config(path, shown)
-    raws, more = read_raw_tables(path, shown)
+    limits = config.limits if config else DEFAULT
+    raws, more = read_raw_tables(path, shown, limits, config.csv_encoding if config else "utf-8")
     problems += more
     tables = {}
     school_ids = None
@@ -176,11 +234,15 @@ def load_dataset(root: str | Path) -> Dataset:
                                         f"thiếu bảng {name} ({table.label})", school_id=ALL))
             tables[name] = pd.DataFrame(columns=[c.name for c in table.columns])
             continue
+        if not raws[name].readable:  # its problem is already reported
+            tables[name] = pd.DataFrame(columns=[c.name for c in table.columns])
+            continue
         df, found = parse_table(table, raws[name], school_ids)
         problems += found
         tables[name] = df
         if name == "school":
             school_ids = set(df["school_id"])
+    problems += store_problems(path, shown, school_ids or set(), limits)
     return Dataset(shown, config, tables, problems, spreadsheet_index(raws),
                    {name: raw.source for name, raw in raws.items()})
 
@@ -215,8 +277,8 @@ def school_snapshot(ds: Dataset, school_id: str) -> dict[str, bytes]:
     A worker runs the notebook on this snapshot only: it needs no shared disk and
     cannot see another school's data.
     """
-    files = {"dataset.yaml": yaml.safe_dump(ds.config.model_dump(mode="json"), allow_unicode=True,
-                                            sort_keys=True).encode("utf-8")}
+    settings = ds.config.model_dump(mode="json") | {"csv_encoding": "utf-8"}  # snapshot is UTF-8
+    files = {"dataset.yaml": yaml.safe_dump(settings, allow_unicode=True, sort_keys=True).encode("utf-8")}
     for name in sorted(ds.tables):
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -261,11 +323,21 @@ def document_year(ds: Dataset, school_id: str, doc_kind: str) -> int:
 
 
 def read_commentary(root: Path, school_id: str) -> dict[str, bytes]:
-    """The school's commentary store files (commentary.STORE), keyed "<doc>/<section>.md"."""
-    from .commentary import SECTION_KEY, STORE
+    """The school's commentary store files (commentary.STORE), keyed "<doc>/<section>.md".
+    A symlink, an unsafe name or a file that load_dataset reported (store_problems) is left
+    out: the school is invalid anyway, and nothing outside the store is ever read."""
+    from .commentary import store_files
 
-    base = Path(root) / STORE / school_id
-    if not base.is_dir():
-        return {}
-    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.glob("*/*.md"))
-            if SECTION_KEY.match(p.stem)}
+    return {name: data for name, (data, problem) in store_files(root, school_id).items() if not problem}
+
+
+def store_problems(root: Path, shown: Path, school_ids: set[str], limits: Limits = DEFAULT) -> list[Problem]:
+    """Every problem of the commentary store: symlinks, oversized or non-UTF-8 entries."""
+    from .commentary import STORE, store_files
+
+    out = []
+    for sid in sorted(school_ids):
+        for name, (_, problem) in store_files(root, sid, limits.max_commentary_bytes).items():
+            if problem:
+                out.append(Problem(str(shown / STORE / sid / name), problem, school_id=sid))
+    return out

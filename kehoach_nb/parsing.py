@@ -7,93 +7,19 @@ naming the file (and sheet), the spreadsheet row and the column.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 
 from .cells import CellError, clean_text, parse_cell
 from .errors import Problem
+from .readers import RawTable, read_raw_tables
 from .schema import SCHOOL_ID_PATTERN, TABLES, Column, Table
 
 ALL = "*"
 
-@dataclass
-class RawTable:
-    """Text cells of one table with where they came from."""
-
-    source: str  # "params/demo/x.csv" or "params/demo/a.xlsx, trang tính x"
-    header: list[str]
-    rows: list[list[str]]
-    digest: str
-
-
-def _read_csv(path: Path, shown: str) -> RawTable:
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [clean_text(h) for h in rows[0]] if rows else []
-    return RawTable(shown, header, rows[1:], hashlib.sha256(data).hexdigest())
-
-
-def _xlsx_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        d = Decimal(repr(value))
-        return str(int(d)) if d == d.to_integral_value() else f"{d:f}".replace(".", ",")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _read_xlsx(path: Path, shown: str) -> dict[str, RawTable]:
-    from openpyxl import load_workbook
-
-    data = path.read_bytes()
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    out = {}
-    for ws in wb.worksheets:
-        rows = [[_xlsx_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
-        while rows and not any(c.strip() for c in rows[-1]):
-            rows.pop()
-        header = [clean_text(h) for h in rows[0]] if rows else []
-        body = rows[1:]
-        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-        out[ws.title] = RawTable(f"{shown}, trang tính {ws.title}", header, body, digest)
-    wb.close()
-    return out
-
-
-def read_raw_tables(root: Path, shown: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Find each table as <name>.csv or as a sheet of an XLSX workbook."""
-    found: dict[str, RawTable] = {}
-    problems = []
-    for path in sorted(root.glob("*.xlsx")):
-        for name, raw in _read_xlsx(path, str(shown / path.name)).items():
-            found[name] = raw
-    for path in sorted(root.glob("*.csv")):
-        name = path.stem
-        if name in found:
-            problems.append(Problem(str(shown / path.name),
-                                    f"bảng {name} có cả tệp CSV và trang tính XLSX; chỉ giữ một",
-                                    school_id=ALL))
-        found[name] = _read_csv(path, str(shown / path.name))
-    for name, raw in found.items():
-        if name not in TABLES:
-            problems.append(Problem(raw.source, f"bảng \"{name}\" không có trong mẫu dữ liệu",
-                                    school_id=ALL))
-    return found, problems
+__all__ = ["RawTable", "read_raw_tables", "parse_table", "spreadsheet_index"]
 
 
 def parse_table(table: Table, raw: RawTable, known: set[str] | None) -> tuple[pd.DataFrame, list[Problem]]:
@@ -123,8 +49,9 @@ def parse_table(table: Table, raw: RawTable, known: set[str] | None) -> tuple[pd
     for name, (_, errors) in parsed.items():
         if errors:
             bad.update(j for j, text in enumerate(texts[name]) if text in errors)
+    guesses = _likely_owners(sids, status, known)
     for j in sorted(bad):  # in row order; in a row: the school id, then columns in order
-        problems += _row_problems(table, raw.source, numbers[j], status[sids[j]],
+        problems += _row_problems(table, raw.source, numbers[j], status[sids[j]], guesses.get(j),
                                   {name: (texts[name][j], parsed[name][1]) for name in texts})
     good = [j for j in range(len(rows)) if j not in bad] if bad else range(len(rows))
     values = [[parsed[c.name][0][j] for j in good] if bad else parsed[c.name][0] for c in table.columns]
@@ -165,22 +92,61 @@ def _owners(table: Table, known: set[str] | None, texts: set[str]) -> dict[str, 
     return out
 
 
+def _folded(sid: str) -> str:
+    return re.sub(r"\s+", "", sid).casefold()
+
+
+def _likely_owners(sids: Sequence[str], status: dict, known: set[str] | None) -> dict[int, str]:
+    """Row -> the school a row with a wrong school id most likely belongs to: the known id it
+    equals once spaces and case are ignored ("TH 01", "th01"), or, for a blank id, the school
+    of the row above (a merged school_id cell in Excel leaves the cells below it blank); "*"
+    when a blank id has no row above. These rows make that school (or the table) invalid:
+    a plan must never be computed without them."""
+    if known is None:
+        return {}
+    folded = {_folded(s): s for s in known}
+    out: dict[int, str] = {}
+    last = None
+    for j, text in enumerate(sids):
+        sid, wrong = status[text]
+        if wrong and not sid:
+            out[j] = last or ALL
+        elif wrong and _folded(sid) in folded:
+            out[j] = last = folded[_folded(sid)]
+        elif not wrong:
+            last = sid
+    return out
+
+
+def _id_problem(table: Table, sid: str, wrong: str, guess: str | None) -> str:
+    if not sid:
+        what = "thiếu mã trường (ô trống; ô school_id bị gộp — merge — trong Excel cũng để trống các dòng dưới)"
+    elif wrong == "invalid":
+        what = f"mã trường \"{sid}\" không hợp lệ — chỉ dùng chữ, số, \"-\" và \"_\" (tối đa 64 ký tự)"
+    else:
+        what = f"mã trường \"{sid}\" không có trong bảng school"
+    if guess == ALL:
+        return what + f"; không biết dòng này thuộc trường nào nên cả bảng {table.name} bị từ chối"
+    if guess:
+        return what + (f"; dòng này có lẽ thuộc trường {guess} nên trường {guess} không được lập "
+                       "kế hoạch cho đến khi sửa (nếu không, số liệu sẽ thiếu dòng này)")
+    return what
+
+
 def _row_problems(table: Table, source: str, row_no: int, owner: tuple[str, str | None],
-                  cells: dict[str, tuple[str, dict[str, str]]]) -> list[Problem]:
-    """Problems of one row: its school id, then each invalid cell (text, errors of its column)."""
+                  guess: str | None, cells: dict[str, tuple[str, dict[str, str]]]) -> list[Problem]:
+    """Problems of one row: its school id, then each invalid cell (text, errors of its column).
+    `guess`: the school the row most likely belongs to when its id is wrong (_likely_owners)."""
     sid, wrong = owner
     problems = []
-    if wrong == "invalid":
-        problems.append(Problem(source, f"mã trường \"{sid}\" không hợp lệ — chỉ dùng chữ, số, "
-                                "\"-\" và \"_\" (tối đa 64 ký tự)", row_no, "school_id"))
-    elif wrong == "unknown":
-        problems.append(Problem(source, f"mã trường \"{sid}\" không có trong bảng school",
-                                row_no, "school_id", school_id=None))
+    if wrong:
+        problems.append(Problem(source, _id_problem(table, sid, wrong, guess), row_no, "school_id",
+                                school_id=guess))
     for col in table.columns:
         text, errors = cells[col.name]
-        if text in errors:
+        if text in errors and not (wrong and col.name == "school_id"):
             problems.append(Problem(source, f"\"{clean_text(text)}\" không hợp lệ — {errors[text]}", row_no,
-                                    col.name, school_id=None if wrong == "invalid" else sid))
+                                    col.name, school_id=guess or (None if wrong == "invalid" else sid)))
     return problems
 
 
