@@ -23,13 +23,13 @@ from .audit_base import (
     CANH_BAO, LOI, LUU_Y, SEVERITY_ORDER, AuditConfig, Finding, Rows, SchoolContext, missing,
     table_rows,
 )
-from .audit_output import render_findings_html, write_findings
+from .audit_output import write_findings
 from .loading import paused_gc
 from .parsing import read_raw_tables, spreadsheet_index
 from .schema import TABLES
 
 __all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school", "audit_rows",
-           "audit_dataset", "render_findings_html", "write_findings"]
+           "audit_dataset", "write_findings"]
 
 
 AUDITED = ("school", "document_meta", "legal_basis", "enrollment_by_grade", "staff_aggregate",

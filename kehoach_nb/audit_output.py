@@ -1,9 +1,8 @@
-"""Findings of the data audit as an HTML appendix, a CSV file and a JSON file."""
+"""Findings of the data audit as a CSV file (for Excel) and a JSON file (for tools)."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from dataclasses import fields
@@ -12,9 +11,6 @@ from pathlib import Path
 from .archive import atomic_write
 from .audit_base import Finding
 
-TITLE = "Phụ lục: Kết quả kiểm tra số liệu"
-HEADER = ("Mã", "Mức", "Bảng/dòng", "Giá trị ghi", "Giá trị đúng", "Giải thích")
-WIDTHS = (6, 9, 22, 11, 11, 41)  # percent of the table width
 CSV_FIELDS = ("code", "severity", "school_id", "table", "rows", "compared_rows", "where", "stated",
               "expected", "explanation", "basis")
 
@@ -40,25 +36,6 @@ def location(f: Finding, with_school: bool = False) -> str:
     if f.where:
         text += f": {f.where}"
     return f"Trường {f.school_id} — {text}" if with_school else text
-
-
-def render_findings_html(findings: list[Finding], title: str = TITLE) -> str:
-    """A bordered appendix table (classes of tables.py); every text is escaped."""
-    caption = f'<p class="caption">{html.escape(title)}</p>'
-    if not findings:
-        return (f'<div class="doc-table audit">{caption}'
-                "<p>Không phát hiện sai lệch trong số liệu.</p></div>")
-    several = len({f.school_id for f in findings}) > 1
-    cols = "".join(f'<col style="width: {w}%">' for w in WIDTHS)
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
-    body = []
-    for f in findings:
-        cells = [f.code, f.severity, location(f, several), f.stated, f.expected]
-        tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-        basis = f"<br><i>Căn cứ: {html.escape(f.basis)}</i>" if f.basis else ""
-        body.append(f"<tr>{tds}<td>{html.escape(f.explanation)}{basis}</td></tr>")
-    return (f'<div class="doc-table audit">{caption}<table><colgroup>{cols}</colgroup>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

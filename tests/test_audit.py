@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kehoach_nb.audit import (
-    AuditConfig, audit_dataset, audit_school, render_findings_html, write_findings,
+    AuditConfig, audit_dataset, audit_school, write_findings,
 )
 from kehoach_nb.audit_base import key_of
 from kehoach_nb.audit_targets import min_count, ratio_reachable
@@ -509,17 +509,6 @@ def test_audit_dataset_uses_the_shared_rows_a_school_does_not_override(tmp_path)
     assert v7 == [("TH01", [{"school_id": "TH01", "seq": "1"}], [5])] * 2
 
 # --- outputs ------------------------------------------------------------------------
-def test_render_findings_html_escapes_and_uses_table_classes():
-    f = one(run(enrollment_by_grade=enrollment(2024, "plan", FIVE, (15, 451))), "V1")
-    f.explanation = "<script>alert(1)</script>"
-    html = render_findings_html([f])
-    caption = '<p class="caption">Phụ lục: Kết quả kiểm tra số liệu</p>'
-    assert html.startswith(f'<div class="doc-table audit">{caption}<table>')
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "<th>Mã</th><th>Mức</th><th>Bảng/dòng</th>" in html
-    assert "Không phát hiện sai lệch" in render_findings_html([])
-
-
 def test_write_findings_csv_and_json(tmp_path):
     found = audit_dataset(load_dataset(ROOT / "params" / "seeds"))
     write_findings(found, tmp_path / "kiem_tra.csv", tmp_path / "kiem_tra.json")
