@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import archive
 from .errors import DataError
+from .issued.provenance import locate
 from .loading import Dataset, document_year, load_dataset, school_digest, school_documents, school_snapshot
 from .worker import INFRA, NOTEBOOKS, Outcome, Task, failure_note, render_school
 
@@ -101,6 +102,7 @@ def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], l
                         tuple(opts.formats), {}, opts.cell_timeout, input_hash=digest,
                         block_stale=opts.block_stale, state=opts.state)
             task.run_key = run_key(task)
+            locate(task, ds.root)  # project-relative provenance paths (issue 17)
             if not opts.force and is_up_to_date(task):
                 settled.append(Outcome(sid, doc, "skipped", "không có gì thay đổi", 0.0,
                                        _existing_files(task)))
