@@ -123,13 +123,15 @@ def _rows(data: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 def _keyed(table: str, header: list[str], rows: list[list[str]]) -> dict[str, list[str]]:
-    spec = TABLES.get(table)
-    keys = [k for k in (spec.keys if spec else ()) if k != "school_id" and k in header]
+    """Rows by their description ("năm học 2024-2025, kế hoạch, khối 1"), else by position."""
+    from ..audit_base import describe
 
     def label(row: list[str], n: int) -> str:
-        if not keys:
-            return f"dòng {n}"
-        return ", ".join(f"{_column_label(table, k)} {row[header.index(k)]}" for k in keys)
+        try:
+            text = describe(table, {k: v for k, v in zip(header, row) if v != ""}) if table in TABLES else ""
+        except (KeyError, ValueError, TypeError):
+            text = ""
+        return text or f"dòng {n}"
 
     out = {label(r, i + 1): r for i, r in enumerate(rows)}
     return out if len(out) == len(rows) else {f"dòng {i + 1}": r for i, r in enumerate(rows)}
