@@ -51,3 +51,24 @@ def set_cell(path: Path, match: list[str], column: str, value: str) -> str:
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             return old
     raise AssertionError(f"no row {match} in {path}")
+
+
+def issued_world(base: Path) -> dict:
+    """A final mini dataset, run and issued (both schools) inside `base`, used as the working
+    folder (the project root): paths in it are relative, as `kehoach` records them."""
+    import os
+
+    from kehoach_nb.issued.store import issue
+
+    cwd = os.getcwd()
+    os.chdir(base)
+    try:
+        final_dataset(base / "mini")
+        outcomes = run(Path("mini"), Path("outputs"))
+        assert {o.status for o in outcomes.values()} == {"ok"}, outcomes
+        ds = load_dataset("mini")
+        versions = {s: issue(ds, Path("outputs"), Path("luu_tru"), s, DOC, by="Trần Thị Văn Thư")[0]
+                    for s in ("TH01", "THCS01")}
+    finally:
+        os.chdir(cwd)
+    return versions

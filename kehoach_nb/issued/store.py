@@ -78,6 +78,12 @@ def content_hash(hashes: dict[str, str]) -> str:
     return sha256(json.dumps(sorted(hashes.items())).encode())
 
 
+def seal(manifest: dict) -> str:
+    """SHA-256 of the manifest's own content (all but the seal): a changed byte shows."""
+    rest = {k: v for k, v in manifest.items() if k != "seal"}
+    return sha256(json.dumps(rest, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
 # --- issuing ---------------------------------------------------------------------------
 
 
@@ -144,6 +150,7 @@ def issue(ds, out_root: Path, archive_root: Path, school: str, doc: str, by: str
     manifest = {"format": 1, **info, "issued_on": day.isoformat(),
                 "issued_at": now.isoformat(timespec="seconds"),
                 "issued_by": by or getpass.getuser(), "content_hash": digest, "files": hashes}
+    manifest["seal"] = seal(manifest)
     name = f"{day.isoformat()}_{digest[:12]}"
     path = write_version(parent, name, files, manifest)
     return Version(path, manifest), True
@@ -233,7 +240,8 @@ def check_version(folder: Path) -> list[str]:
         listed = dict(manifest["files"])
     except (OSError, ValueError, KeyError, TypeError):
         return ["thiếu manifest.json hoặc không đọc được"]
-    problems = []
+    problems = [] if manifest.get("seal") == seal(manifest) else [
+        f"{MANIFEST}: nội dung đã bị thay đổi (mã niêm phong không khớp)"]
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
     for rel in sorted(listed):
         if rel not in on_disk:
