@@ -42,11 +42,12 @@ def _state(root: Path) -> tuple[list[Path], list[Path]]:
 
 def test_an_exception_between_any_two_steps_leaves_nothing(world, monkeypatch):
     monkeypatch.chdir(world)
-    ds = load_dataset("mini")
+    files, info = store.gather(load_dataset("mini"), Path("outputs"), "TH01", DOC)
+    manifest = {**info, "files": {}}
     steps: list[str] = []
     monkeypatch.setattr(store, "_step", steps.append)
-    store.issue(ds, Path("outputs"), Path("dem_buoc"), "TH01", DOC)
-    assert steps[-2:] == ["manifest.json", "rename"] and len(steps) > 20
+    store.write_version(Path("dem_buoc"), "2026-01-01_000000000000", files, manifest)
+    assert steps[-2:] == ["manifest.json", "rename"] and len(steps) == len(files) + 2
     for k in range(len(steps)):
         calls = iter(range(len(steps)))
 
@@ -55,14 +56,16 @@ def test_an_exception_between_any_two_steps_leaves_nothing(world, monkeypatch):
                 raise Crash
 
         monkeypatch.setattr(store, "_step", crash)
-        root = Path(f"su_co_{k}")
+        parent = Path(f"su_co_{k}")
         with pytest.raises(Crash):
-            store.issue(ds, Path("outputs"), root, "TH01", DOC)
-        parent = store.doc_dir(root, "mini", "TH01", DOC)
+            store.write_version(parent, "2026-01-01_000000000000", files, manifest)
         assert list(parent.iterdir()) == []  # no version, no leftover temporary folder
     monkeypatch.setattr(store, "_step", lambda _name: None)
-    v, created = store.issue(ds, Path("outputs"), Path(f"su_co_{len(steps) - 1}"), "TH01", DOC)
+    v, created = store.issue(load_dataset("mini"), Path("outputs"), Path("su_co"), "TH01", DOC)
     assert created and store.check_version(v.path) == []
+    with pytest.raises(store.ArchiveError, match="không ghi đè"):  # never over an existing version
+        store.write_version(v.path.parent, v.name, files, manifest)
+    assert store.check_version(v.path) == []
 
 
 DRIVER = """
