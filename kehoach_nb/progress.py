@@ -23,8 +23,7 @@ SHORT_DOC = {"ke_hoach_phat_trien_giao_duc": "KH phát triển GD",
              "ke_hoach_giai_phap_nang_cao_chat_luong": "KH giải pháp"}
 SHORT_STATUS = {"ok": "xong", "skipped": "bỏ qua", "invalid_input": "dữ liệu lỗi",
                 "cell_error": "lỗi ô", "timeout": "quá thời gian", "kernel_died": "kernel dừng",
-                "incomplete": "chưa chạy xong", "invalid_output": "kết quả sai", "export_error": "lỗi PDF",
-                "not_final": "chưa đủ điều kiện ban hành"}
+                "incomplete": "chưa chạy xong", "invalid_output": "kết quả sai", "export_error": "lỗi PDF"}
 WIDTH = 24  # cells of the bar itself
 
 
