@@ -105,7 +105,7 @@ def gather(ds, out_root: Path, school: str, doc: str) -> tuple[dict[str, bytes],
                            "hãy chạy kehoach run trước")
     nb = nbformat.reads(nb_path.read_text(encoding="utf-8"), as_version=4)
     meta = nb.metadata.get("kehoach", {})
-    if meta.get("run_key") != key.read_text().strip():
+    if meta.get("run_key") != recorded_run_key(key):
         raise ArchiveError(f"các tệp kết quả của trường {school} không cùng một lần chạy; "
                            "hãy chạy lại kehoach run")
     document_ = document(nb)
@@ -132,6 +132,16 @@ def gather(ds, out_root: Path, school: str, doc: str) -> tuple[dict[str, bytes],
             "input_hash": meta.get("input_hash"), "figures": document_.figures,
             "environment": {k: meta.get(k) for k in ("kehoach_nb", "python", "packages", "git_commit")}}
     return files, info
+
+
+def recorded_run_key(key: Path) -> str | None:
+    """The run key of a report's key file: plain text, or JSON {"run_key": …, "files": …}."""
+    text = key.read_text(encoding="utf-8").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    return data.get("run_key") if isinstance(data, dict) else text
 
 
 def issue(ds, out_root: Path, archive_root: Path, school: str, doc: str, by: str | None = None,
