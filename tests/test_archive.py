@@ -79,6 +79,10 @@ def test_issue_refuses_outputs_that_do_not_match_today_or_one_run(here):
     with pytest.raises(store.ArchiveError, match="đã thay đổi sau lần chạy cuối"):
         store.issue(load_dataset("mini"), Path("outputs"), Path("luu_tru"), "TH01", DOC)
     key = here / "outputs/mini/2024/THCS01" / f"{DOC}.key"
+    run_key = key.read_text()
+    key.write_text(json.dumps({"run_key": run_key, "files": {f"{DOC}.html": {"sha256": "0" * 64}}}))
+    with pytest.raises(store.ArchiveError, match="đã bị sửa sau lần chạy"):  # a key with hashes
+        store.issue(ds, Path("outputs"), Path("luu_tru"), "THCS01", DOC)
     key.write_text("khác")
     with pytest.raises(store.ArchiveError, match="không cùng một lần chạy"):
         store.issue(ds, Path("outputs"), Path("luu_tru"), "THCS01", DOC)

@@ -105,7 +105,8 @@ def gather(ds, out_root: Path, school: str, doc: str) -> tuple[dict[str, bytes],
                            "hãy chạy kehoach run trước")
     nb = nbformat.reads(nb_path.read_text(encoding="utf-8"), as_version=4)
     meta = nb.metadata.get("kehoach", {})
-    if meta.get("run_key") != recorded_run_key(key):
+    recorded = read_key(key)
+    if meta.get("run_key") != recorded["run_key"]:
         raise ArchiveError(f"các tệp kết quả của trường {school} không cùng một lần chạy; "
                            "hãy chạy lại kehoach run")
     document_ = document(nb)
@@ -123,6 +124,10 @@ def gather(ds, out_root: Path, school: str, doc: str) -> tuple[dict[str, bytes],
                            "cuối; hãy chạy lại kehoach run rồi ban hành")
     files = {f"{doc}.{s}": (out / f"{doc}.{s}").read_bytes() for s in DOC_SUFFIXES
              if (out / f"{doc}.{s}").is_file()}
+    for name, data in files.items():
+        want = recorded["files"].get(name)
+        if isinstance(want, dict) and want.get("sha256") not in (None, sha256(data)):
+            raise ArchiveError(f"tệp {out / name} đã bị sửa sau lần chạy; hãy chạy lại kehoach run")
     files.update({f"{SNAPSHOT}/{name}": data for name, data in snapshot.items()})
     header = next((b for b in document_.blocks if type(b).__name__ == "Header"), None)
     info = {"dataset": meta.get("dataset_name") or ds.root.resolve().name, "school_id": school,
@@ -134,14 +139,17 @@ def gather(ds, out_root: Path, school: str, doc: str) -> tuple[dict[str, bytes],
     return files, info
 
 
-def recorded_run_key(key: Path) -> str | None:
-    """The run key of a report's key file: plain text, or JSON {"run_key": …, "files": …}."""
+def read_key(key: Path) -> dict:
+    """A report's key file as {"run_key", "files"}: plain text (the run key alone), or JSON
+    {"run_key": …, "files": {name: {"sha256": …}}} (the artefacts' hashes, when recorded)."""
     text = key.read_text(encoding="utf-8").strip()
     try:
         data = json.loads(text)
     except ValueError:
-        return text
-    return data.get("run_key") if isinstance(data, dict) else text
+        data = None
+    if not isinstance(data, dict):
+        return {"run_key": text, "files": {}}
+    return {"run_key": data.get("run_key"), "files": data.get("files") or {}}
 
 
 def issue(ds, out_root: Path, archive_root: Path, school: str, doc: str, by: str | None = None,
