@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import archive
 from .errors import DataError
+from .issued.provenance import locate
 from .loading import Dataset, document_year, load_dataset, school_digest, school_documents, school_snapshot
 from .placing import existing_files, is_up_to_date, place  # noqa: F401 - place: re-exported
 from .run_guard import StopSignals, output_lock, temp_root
@@ -99,6 +100,7 @@ def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], l
                         tuple(opts.formats), {}, opts.cell_timeout, input_hash=digest,
                         block_stale=opts.block_stale, state=opts.state)
             task.run_key = run_key(task)
+            locate(task, ds.root)  # project-relative provenance paths (issue 17)
             if not opts.force and is_up_to_date(task):
                 settled.append(Outcome(sid, doc, Status.SKIPPED, "không có gì thay đổi", 0.0,
                                        existing_files(task)))

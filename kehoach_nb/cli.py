@@ -12,6 +12,7 @@ from .batch import RunOptions, run_dataset
 from .errors import DataError, KehoachError
 from .formatting import fmt_int
 from .limits import DEFAULT as DEFAULT_LIMITS
+from .issued import cli as issued_cli
 from .loading import load_dataset
 from .paths import UnsafePath, check_name
 from .progress import SHORT_DOC as SHORT
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="mở JupyterLab trên các báo cáo đã chạy để sửa nhận xét")
     lab.add_argument("--dataset", required=True)
     lab.add_argument("--out", default="outputs")
+    issued_cli.add_parsers(sub)  # kehoach archive … (issue 17)
     return p
 
 
@@ -211,7 +213,8 @@ def cmd_lab(args) -> int:
     return subprocess.call(command)
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab}
+COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab,
+            **issued_cli.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,6 +46,10 @@ class Task:
     notebook: str = ""  # template path; default notebooks/<doc_kind>.ipynb
     block_stale: bool = False  # no PDF while a commentary section needs review
     state: str | None = None  # du_thao / ban_hanh; None = as document_meta says
+    # provenance (issue 17): paths relative to the project root, set by issued.provenance.locate
+    dataset_path: str = ""  # e.g. "params/demo"; the notebook's `dataset` parameter
+    notebook_path: str = ""  # the template, recorded as papermill's input_path
+    output_path: str = ""  # the placed notebook, recorded as papermill's output_path
 
 
 @dataclass
@@ -127,11 +131,11 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
     import papermill as pm
 
     from . import notebook
+    from .issued.provenance import kernel_layout
     from .kernel_fork import ForkedKernelManager
 
     out_nb = tmp / "executed.ipynb"
-    data = tmp / task.dataset
-    data.mkdir()
+    cwd, data = kernel_layout(tmp, task.dataset_path or task.dataset)  # the recorded path resolves
     for name, blob in task.inputs.items():
         (data / name).parent.mkdir(parents=True, exist_ok=True)
         (data / name).write_bytes(blob)
@@ -141,7 +145,7 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
     try:
         nb = pm.execute_notebook(str(template_path(task)), str(out_nb), parameters=params,
                                  kernel_name=KERNEL, progress_bar=False,
-                                 resources={"metadata": {"path": str(tmp)}},  # kernel cwd; no chdir
+                                 resources={"metadata": {"path": str(cwd)}},  # kernel cwd; no chdir
                                  execution_timeout=task.cell_timeout, report_mode=True,
                                  shutdown_kernel="immediate",  # the notebook is complete by then
                                  kernel_manager_class=ForkedKernelManager.logging_to(log))
@@ -167,16 +171,16 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
     """The notebook with its provenance, then each asked format rendered from its document."""
     import nbformat
 
-    from . import archive, notebook
+    from . import notebook
     from .errors import GlyphError
     from .export import EXPORTERS
     from .issuance import final_blockers
+    from .issued import provenance
     from .preflight import check_glyphs
 
     name = task.doc_kind
-    nb.metadata["kehoach"] = {"parameters": _params(task).model_dump(),
-                              "input_hash": task.input_hash, "run_key": task.run_key,
-                              **archive.environment()}
+    nb.metadata["kehoach"] = provenance.record(task, _params(task))
+    provenance.rewrite_papermill(nb, task)
     doc = notebook.document(nb)
     outcome.audit, outcome.state = doc.audit, doc.state
     files = {f"{name}.ipynb": nbformat.writes(nb).encode("utf-8")}
@@ -213,7 +217,7 @@ def figures_record(doc) -> bytes:
 def _params(task: Task):
     from .params import ReportParams
 
-    return ReportParams(dataset=task.dataset, school_id=task.school_id, doc_kind=task.doc_kind,
+    return ReportParams(dataset=task.dataset_path or task.dataset, school_id=task.school_id, doc_kind=task.doc_kind,
                         school_year=task.school_year, state=task.state)
 
 
