@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,7 +47,26 @@ def audit_name(school_id: str) -> str:
     return f"{school_id}/kiem_tra_so_lieu.html"
 
 
-def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path = Path(".")) -> str:
+def _issued_text(v: dict | None) -> str:
+    """The last issued version (kehoach archive issue) and whether today's outputs differ."""
+    if not v:
+        return "—"
+    date = v.get("date") or ""
+    try:
+        date = fm.fmt_date(dt.date.fromisoformat(date[:10])) if date else ""
+    except ValueError:
+        pass
+    text = html.escape(" ".join(x for x in (f"số {v['number']}" if v.get("number") else "",
+                                            f"ngày {date}" if date else "") if x) or "có")
+    if v.get("differs_from_outputs"):
+        link = v.get("diff_href")
+        more = f'<a href="{html.escape(link)}">khác bản hiện tại</a>' if link else "khác bản hiện tại"
+        return f"{text}; {more}"
+    return text if v.get("differs_from_outputs") is None else f"{text}; trùng bản hiện tại"
+
+
+def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path = Path("."),
+                 issued: dict | None = None) -> str:
     names = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["name"]))
     levels = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["school_level"]))
     rows = []
@@ -62,13 +82,14 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path =
                     f"<td class=\"{'ok' if ok else 'loi'}\">{html.escape(label(o.status))}</td>"
                     f"<td class=\"num\">{classes}</td><td class=\"num\">{pupils}</td>"
                     f"<td class=\"num\">{_audit_text(o.audit, audit)}</td>"
+                    f"<td>{_issued_text((issued or {}).get((o.school_id, o.doc_kind)))}</td>"
                     f"<td>{links}</td></tr>")
     title = html.escape(f"{ds.config.name} — năm học {fm.fmt_school_year(year)}")
     return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"
             "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Văn bản</th><th>Trạng thái</th><th>Số lớp</th>"
-            f"<th>Số học sinh</th><th>Kiểm tra số liệu</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<th>Số học sinh</th><th>Kiểm tra số liệu</th><th>Bản đã ban hành</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             "</body></html>")
 
 
@@ -87,6 +108,20 @@ def latest_outcomes(records: Iterable[dict]) -> list[Outcome]:
             good[key] = o
         latest[key] = good.get(key, o) if o.status == Status.SKIPPED else o
     return list(latest.values())
+
+
+def _issued(ds: Dataset, out_root: Path) -> dict:
+    """Issued versions in the archive beside the outputs folder (luu_tru/), if any."""
+    from .issued.cli import ARCHIVE
+    from .issued.store import latest_versions
+
+    archive = Path(out_root).resolve().parent / ARCHIVE
+    if not archive.is_dir():
+        return {}
+    try:
+        return latest_versions(archive, ds.root.resolve().name, out_root)
+    except (OSError, ValueError):
+        return {}
 
 
 def damaged_notice(ledger: Path, damaged: list[int]) -> str:
@@ -108,10 +143,11 @@ def write_index(ds: Dataset, out_root: Path) -> list[str]:
         if o.school_id not in known:
             continue
         by_year.setdefault(document_year(ds, o.school_id, o.doc_kind), []).append(o)
+    issued = _issued(ds, out_root)
     for year, group in by_year.items():
         path = base / str(year) / "index.html"
         try:
-            atomic_write(path, render_index(ds, year, group, path.parent).encode("utf-8"))
+            atomic_write(path, render_index(ds, year, group, path.parent, issued).encode("utf-8"))
         except OSError as exc:
             notices.append(f"không ghi được {path}: {os_error_vi(exc)}")
     return notices

@@ -107,10 +107,11 @@ def test_index_lists_every_school_with_status_links_and_figures(run):
                       "TH03": "kết quả không hợp lệ"}
     assert rows["TH01"][2].text == "KH phát triển GD (dự thảo)"
     assert [rows["TH01"][4].text, rows["TH01"][5].text] == ["19", "605"]  # the 2024 plan, as in the report
-    links = [a.get("href") for a in rows["TH01"][7].iter("a")]
+    links = [a.get("href") for a in rows["TH01"][8].iter("a")]
     assert links == [f"TH01/ke_hoach_phat_trien_giao_duc.{ext}" for ext in ("docx", "html", "pdf")]
     assert all((page.parent / href).is_file() for href in links)
-    assert not list(rows["TH02"][7].iter("a"))
+    assert not list(rows["TH02"][8].iter("a"))
+    assert rows["TH01"][7].text == "—"  # nothing issued yet
     audit = rows["TH01"][6].find("a")
     assert audit.get("href") == "TH01/kiem_tra_so_lieu.html" and audit.text == "0 lỗi / 2 phát hiện"
     report = (page.parent / "TH01" / "kiem_tra_so_lieu.html").read_text(encoding="utf-8")

@@ -40,3 +40,14 @@ def test_a_failure_is_shown_as_such_without_the_earlier_audit_counts(tmp_path):
 def test_skipped_with_no_earlier_render_in_the_ledger_stays_skipped(tmp_path):
     (o,) = latest_outcomes(_ledger(tmp_path, {"status": "skipped", "files": FILES}))
     assert o.status == "skipped" and o.files == FILES
+
+
+def test_the_issued_version_and_whether_today_differs():
+    from kehoach_nb.index_page import _issued_text
+
+    v = {"number": "05/KH-THAB", "date": "2026-10-02", "differs_from_outputs": True,
+         "diff_href": "TH01/ke_hoach_phat_trien_giao_duc.so_sanh.html"}
+    assert _issued_text(v) == ('số 05/KH-THAB ngày 02/10/2026; '
+                               '<a href="TH01/ke_hoach_phat_trien_giao_duc.so_sanh.html">khác bản hiện tại</a>')
+    assert _issued_text({**v, "differs_from_outputs": False}).endswith("; trùng bản hiện tại")
+    assert _issued_text(None) == "—"
