@@ -21,8 +21,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import DataError, Problem
-from .parsing import parse_table, read_raw_tables, spreadsheet_index
+from .parsing import read_raw_tables, spreadsheet_index
 from .schema import DOC_KINDS, TABLES
+from .workbook.read import SchoolWorkbooks
 
 MAX_YAML_BYTES = 64_000
 ALL = "*"
@@ -163,18 +164,19 @@ def load_dataset(root: str | Path) -> Dataset:
     path = Path(root).resolve()
     config, problems = _load_config(path, shown)
     raws, more = read_raw_tables(path, shown)
-    problems += more
+    books = SchoolWorkbooks.read(path, shown)  # per-school workbooks truong/<id>.xlsx
+    problems += more + books.problems
     tables = {}
     school_ids = None
     for name in ["school"] + [n for n in TABLES if n != "school"]:
         table = TABLES[name]
-        if name not in raws:
+        if name not in raws and not books.has(name):
             if table.required:
                 problems.append(Problem(str(shown / f"{name}.csv"),
                                         f"thiếu bảng {name} ({table.label})", school_id=ALL))
             tables[name] = pd.DataFrame(columns=[c.name for c in table.columns])
             continue
-        df, found = parse_table(table, raws[name], school_ids)
+        df, found = books.parse(table, raws.get(name), school_ids)
         problems += found
         tables[name] = df
         if name == "school":
