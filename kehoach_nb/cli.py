@@ -14,6 +14,7 @@ from .loading import load_dataset
 from .progress import FINE, Progress
 from .progress import SHORT_DOC as SHORT
 from .worker import STATUS_VI
+from .workbook import cli as workbook_cli
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kehoach", description="Sinh kế hoạch của nhà trường từ số liệu.")
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="mở JupyterLab trên các báo cáo đã chạy để sửa nhận xét")
     lab.add_argument("--dataset", required=True)
     lab.add_argument("--out", default="outputs")
+    workbook_cli.add_parsers(sub)  # template, import
     return p
 
 
@@ -145,7 +147,8 @@ def cmd_lab(args) -> int:
                             "--no-browser"])
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab}
+COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab,
+            **workbook_cli.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:
