@@ -32,7 +32,7 @@ def roll_forward(rows: dict[str, list[dict]], year: int) -> dict[str, list[dict]
     for name, table_rows in rows.items():
         table = TABLES[name]
         years = {r.get("school_year") for r in table_rows}
-        if not table.fact or year + 1 in years:
+        if table.column("school_year") is None or year + 1 in years:
             out[name] = table_rows
             continue
         has_scenario = table.column("scenario") is not None
