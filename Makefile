@@ -2,14 +2,14 @@
 VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT   := fonts-liberation2 poppler-utils fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT   := fonts-liberation2 poppler-utils fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libreoffice-calc-nogui
 
 .PHONY: setup system-deps demo seeds test golden lab clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@if ! (fc-list 2>/dev/null | grep -q "Liberation Serif" && command -v pdftotext >/dev/null); then \
+	@if ! (fc-list 2>/dev/null | grep -q "Liberation Serif" && command -v pdftotext >/dev/null && command -v soffice >/dev/null); then \
 	  $(MAKE) system-deps; fi
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip

@@ -69,7 +69,7 @@ def _write_sheet(ws: Worksheet, table: Table, rows: list[dict], lists: Lists,
         head = ws.cell(LABEL_ROW, j, vocab.column_label(table, col) + (" *" if col.required else ""))
         head.font, head.fill = Font(bold=True), HEADER_FILL
         head.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[letter].width = _width(table, col, rows)
+        ws.column_dimensions[letter].width = _width(table, col, rows, level, years)
         fmt = _column_format(col)
         if fmt:
             ws.column_dimensions[letter].number_format = fmt
@@ -110,8 +110,9 @@ def _column_format(col: Column) -> str | None:
     return None
 
 
-def _width(table: Table, col: Column, rows: list[dict]) -> float:
-    longest = max([len(str(r.get(col.name) or "")) for r in rows[:200]] + [8])
+def _width(table: Table, col: Column, rows: list[dict], level: str | None, years: tuple[int, ...]) -> float:
+    shown = [lab for _, lab in vocab.options(table, col, level, years) or ()]
+    longest = max([len(str(r.get(col.name) or "")) for r in rows[:200]] + [min(len(s), 22) for s in shown] + [8])
     label = len(vocab.column_label(table, col))
     return float(min(60, max(10, min(label, 24), longest + 2)))
 
