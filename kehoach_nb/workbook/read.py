@@ -182,7 +182,7 @@ def _read_sheet(ws, values, table: Table, where: str, school: str) -> tuple[Part
     while rows and not "".join(rows[-1]).strip():
         rows.pop()
     digest = hashlib.sha256(repr((header, rows)).encode()).hexdigest()
-    columns = {c: t for j, c in codes.items() for t in [shown[j]]}
+    columns = {c: shown[j] for j, c in codes.items()}
     return Part(RawTable(where, header, rows, digest), school, columns), problems
 
 

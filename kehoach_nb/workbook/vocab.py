@@ -90,6 +90,7 @@ def _category_codes(regimes: list[str]) -> list[str]:
     return out + ["tong"]
 
 
+@cache
 def options(table: Table, col: Column, level: str | None = None,
             years: tuple[int, ...] = ()) -> list[tuple[object, str]] | None:
     """(code, Vietnamese label) choices of an enumerated column, None for a free column.
