@@ -2,7 +2,7 @@
 VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT   := fonts-liberation2 poppler-utils fontconfig libreoffice-writer-nogui
+APT   := fonts-liberation2 poppler-utils fontconfig libreoffice-writer-nogui libreoffice-calc-nogui
 
 .PHONY: setup system-deps demo seeds test golden lab clean
 

@@ -19,6 +19,7 @@ from .progress import SHORT_DOC as SHORT
 from .progress import Progress
 from .run_guard import STOP_MESSAGES, Interrupted, StopSignals, exit_code
 from .status import Status, is_good, label
+from .workbook import cli as workbook_cli
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kehoach", description="Sinh kế hoạch của nhà trường từ số liệu.")
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("--dataset", required=True)
     lab.add_argument("--out", default="outputs")
     issued_cli.add_parsers(sub)  # kehoach archive … (issue 17)
+    workbook_cli.add_parsers(sub)  # template, import
     return p
 
 
@@ -214,7 +216,7 @@ def cmd_lab(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab,
-            **issued_cli.COMMANDS}
+            **issued_cli.COMMANDS, **workbook_cli.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:

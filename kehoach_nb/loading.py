@@ -23,8 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DataError, Problem
 from .limits import DEFAULT, Limits
-from .parsing import parse_table, read_raw_tables, spreadsheet_index
+from .parsing import read_raw_tables, spreadsheet_index
 from .schema import DOC_KINDS, TABLES
+from .workbook.read import SchoolWorkbooks
 
 MAX_YAML_BYTES = 64_000
 MAX_YAML_DEPTH = 20
@@ -223,21 +224,22 @@ def load_dataset(root: str | Path) -> Dataset:
     config, problems = _load_config(path, shown)
     limits = config.limits if config else DEFAULT
     raws, more = read_raw_tables(path, shown, limits, config.csv_encoding if config else "utf-8")
-    problems += more
+    books = SchoolWorkbooks.read(path, shown)  # per-school workbooks truong/<id>.xlsx
+    problems += more + books.problems
     tables = {}
     school_ids = None
     for name in ["school"] + [n for n in TABLES if n != "school"]:
         table = TABLES[name]
-        if name not in raws:
+        if name not in raws and not books.has(name):
             if table.required:
                 problems.append(Problem(str(shown / f"{name}.csv"),
                                         f"thiếu bảng {name} ({table.label})", school_id=ALL))
             tables[name] = pd.DataFrame(columns=[c.name for c in table.columns])
             continue
-        if not raws[name].readable:  # its problem is already reported
+        if name in raws and not raws[name].readable:  # its problem is already reported
             tables[name] = pd.DataFrame(columns=[c.name for c in table.columns])
             continue
-        df, found = parse_table(table, raws[name], school_ids)
+        df, found = books.parse(table, raws.get(name), school_ids)
         problems += found
         tables[name] = df
         if name == "school":

@@ -58,7 +58,7 @@ def test_bad_school_is_reported_and_others_rendered(run):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "enrollment_by_grade.csv, dòng 20, cột students: \"-5\" không hợp lệ" in proc.stdout
     assert "Tổng kết: 4 báo cáo, 2 thành công, 2 lỗi." in proc.stdout
-    assert ('trường TH03: phông chữ Liberation Serif không có mục "9.1. Mục tiêu": '
+    assert ('trường TH03: phông chữ Liberation Serif không có mục "3.1. Mục tiêu": '
             'ký tự "漢" (U+6F22' in proc.stdout)
     for school in ("TH01", "THCS01"):
         for ext in ("ipynb", "html", "pdf"):
