@@ -20,6 +20,8 @@ def final_dataset(dest: Path) -> Path:
     """tests/data/mini copied to `dest`, with the school's own text for every drafted section
     (commentary store files), so that both schools' plans may be issued."""
     shutil.copytree(DATA / "mini", dest)
+    with (dest / "dataset.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\nplaceholders: true\n")  # every section, so that the school writes each one
     for school in ("TH01", "THCS01"):
         doc = build_report(str(dest), school, DOC, state="ban_hanh").document
         for c in doc.commentary():
