@@ -35,26 +35,27 @@ class Heading:
     new_page: bool = False
 
 
+class _HasRuns:
+    runs: list[Run]
+
+    @property
+    def text(self) -> str:
+        """The runs' text joined, as a reader sees it."""
+        return "".join(r.text for r in self.runs)
+
+
 @dataclass
-class Paragraph:
+class Paragraph(_HasRuns):
     """A paragraph; style: body, can_cu (legal basis), subheading, note, stale."""
 
     runs: list[Run]
     style: str = "body"
 
-    @property
-    def text(self) -> str:
-        return "".join(r.text for r in self.runs)
-
 
 @dataclass
-class Item:
+class Item(_HasRuns):
     runs: list[Run]
     level: int = 0
-
-    @property
-    def text(self) -> str:
-        return "".join(r.text for r in self.runs)
 
 
 @dataclass
