@@ -17,6 +17,9 @@ from . import audit_checks as checks
 from . import audit_documents as documents
 from . import audit_norms as norms
 from . import audit_rates as rates
+from . import audit_stated as stated
+from . import audit_stated_rules as stated_rules
+from . import audit_text as text
 from . import audit_targets as targets
 from . import audit_totals as totals
 from .audit_base import (
@@ -33,7 +36,8 @@ __all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school",
 
 
 AUDITED = ("school", "document_meta", "legal_basis", "enrollment_by_grade", "staff_aggregate",
-           "assessment_result", "completion_outcome", "target")
+           "assessment_result", "completion_outcome", "target", "facility_room", "equipment",
+           "narrative_section", "stated_figure")
 
 
 def _meta_row(rows: Rows, plan_year: int | None) -> Mapping | None:
@@ -73,6 +77,20 @@ def _run_rules(t: Mapping[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> l
         *targets.target_feasibility(goals, enr, ctx), *targets.stated_ratios(goals, enr, ctx),
         *norms.class_size(enr, ctx, cfg), *norms.staffing(enr, staff, ctx, cfg),
         *norms.school_size(enr, ctx, cfg), *norms.land_per_pupil(enr, ctx, cfg),
+        *stated_rules_of(t, ctx),
+    ]
+
+
+def stated_rules_of(t: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """Stated figures, the analyst's text and the issuers of citations."""
+    figures = t["stated_figure"]
+    return [
+        *stated.figures_vs_data(t, ctx), *stated.figures_stated_twice(figures, ctx),
+        *stated_rules.fractions(figures, ctx), *stated_rules.denominators(t, ctx),
+        *stated_rules.ratios(t, ctx), *stated_rules.figures_with_grade(t, ctx),
+        *stated_rules.cohort_targets(t["target"], t["enrollment_by_grade"], ctx),
+        *text.number_formats(t["narrative_section"], ctx),
+        *text.text_citations(t["narrative_section"], ctx), *text.issuers(t["legal_basis"], ctx),
     ]
 
 

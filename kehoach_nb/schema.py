@@ -171,3 +171,8 @@ TABLES: dict[str, Table] = {
 from .schema_accreditation import ACCREDITATION_TABLES  # noqa: E402  (needs the names above)
 
 TABLES.update(ACCREDITATION_TABLES)
+
+# Figures stated by a document that no other table records (stated_figure).
+from .schema_stated import STATED_TABLES  # noqa: E402  (needs the names above)
+
+TABLES.update(STATED_TABLES)

@@ -1,0 +1,177 @@
+"""Stated figures (table stated_figure) against the data and against each other.
+
+A stated figure names a metric ("enrollment.students", "staff.count/enrollment.classes")
+and a scope ("grade=5", "role=giao_vien"); `data_value` computes it from the other
+tables. A value the data does not report is unknown (None), never 0.
+
+V3: the figure differs from the value the data gives; the same figure (metric, scope,
+year, scenario, unit) is stated with two values in two places of the document.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import catalogues as cat
+from .audit_base import (
+    LOI, TOTAL, Finding, Rows, SchoolContext, best_scenario, finding, groups, level_rows, missing,
+    num,
+)
+from .audit_rates import places_of
+from .formatting import fmt_dec, fmt_percent, fmt_school_year
+
+TABLE = "stated_figure"
+ALIASES = {"enrollment": "enrollment_by_grade", "staff": "staff_aggregate",
+           "rooms": "facility_room", "equipment": "equipment", "results": "assessment_result",
+           "outcomes": "completion_outcome"}
+TOTAL_COLUMN = {"enrollment_by_grade": "grade", "staff_aggregate": "role",
+                "assessment_result": "category"}
+BASIS_V3 = "Cùng một số liệu phải có cùng giá trị ở mọi nơi ghi trong văn bản và khớp dữ liệu"
+
+
+def parse_scope(scope: str | None) -> dict[str, list[str]]:
+    """"grade=5;role=hieu_truong|pho_hieu_truong" -> {"grade": ["5"], "role": [...]}."""
+    out: dict[str, list[str]] = {}
+    for part in (scope or "").split(";"):
+        key, sep, values = part.partition("=")
+        if sep and key.strip():
+            out[key.strip()] = [v.strip() for v in values.split("|") if v.strip()]
+    return out
+
+
+def _matches(value: object, wanted: list[str]) -> bool:
+    text = "" if missing(value) else str(value)
+    return any(fnmatch.fnmatchcase(text, w) for w in wanted)
+
+
+def _rows(tables: Mapping[str, Rows], table: str, year: int, scenario: str | None,
+          scope: dict[str, list[str]], ctx: SchoolContext) -> Rows | None:
+    rows = [r for r in tables.get(table) or [] if r.get("school_year") == year]
+    if rows and "scenario" in rows[0]:
+        rows = [r for r in rows if r["scenario"] == (scenario or best_scenario(rows, year))]
+    for key, wanted in scope.items():
+        if rows and key in rows[0]:
+            rows = [r for r in rows if _matches(r[key], wanted)]
+    column = TOTAL_COLUMN.get(table)
+    if rows and column and column not in scope:
+        parts = [r for r in rows if r[column] != TOTAL]
+        if table == "enrollment_by_grade":
+            rows = level_rows(rows, ctx.grades(), strict=True)
+        elif table == "staff_aggregate":
+            rows = parts or rows
+        else:
+            return None  # results need their category named
+    return rows or None
+
+
+def _term(tables, term: str, year, scenario, scope, ctx) -> Decimal | None:
+    alias, _, column = term.strip().partition(".")
+    table = ALIASES.get(alias)
+    if table is None or not column:
+        return None
+    if column == "missing":
+        return _missing_rooms(tables, year, scope, ctx)
+    rows = _rows(tables, table, year, scenario, scope, ctx)
+    if not rows or column not in rows[0]:
+        return None
+    values = [num(r[column]) for r in rows]
+    return None if None in values else Decimal(sum(values))
+
+
+def _missing_rooms(tables, year, scope, ctx) -> Decimal | None:
+    """Required room types (TT 13/2020 list of the school's standard level) stated as 0."""
+    if ctx.level is None:
+        return None
+    rooms = [r for r in tables.get("facility_room") or [] if r.get("school_year") == year]
+    if not rooms:
+        return None
+    wanted = scope.get("room_type", ["*"])
+    required = [t for t in cat.required_rooms(ctx.level, scope.get("muc", ["muc_1"])[0])
+                if _matches(t, wanted)]
+    counts: dict[str, int] = {}
+    for r in rooms:
+        counts[r["room_type"]] = counts.get(r["room_type"], 0) + (num(r["count"]) or 0)
+    absent = [t for t in required if counts.get(t) == 0]
+    unknown = [t for t in required if t not in counts]
+    return Decimal(len(absent)) if absent or not unknown else None
+
+
+def missing_room_names(tables, year, scope, ctx) -> list[str]:
+    rooms = [r for r in tables.get("facility_room") or [] if r.get("school_year") == year]
+    wanted = scope.get("room_type", ["*"])
+    zero = {r["room_type"] for r in rooms if num(r["count"]) == 0}
+    return [cat.label("room_type", t) for t in cat.required_rooms(ctx.level, scope.get("muc", ["muc_1"])[0])
+            if _matches(t, wanted) and t in zero]
+
+
+def data_value(tables: Mapping[str, Rows], row: Mapping, ctx: SchoolContext) -> Decimal | None:
+    """The value the data gives for a stated figure, at the precision it is stated with."""
+    year = row["school_year"]
+    if missing(year) or missing(row["metric"]):
+        return None
+    scope = parse_scope(row["scope"])
+    terms = str(row["metric"]).split("/")
+    values = [_term(tables, t, year, row["scenario"], scope, ctx) for t in terms]
+    if None in values or len(values) > 2:
+        return None
+    if len(values) == 1:
+        value = values[0]
+        return value if row["unit"] not in ("percent", "ratio") else None
+    n, d = values
+    if not d:
+        return None
+    exact = n / d * (100 if row["unit"] == "percent" else 1)
+    stated = row["value"]
+    places = places_of(Decimal(stated)) if not missing(stated) else 2
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def show(value: Decimal, unit: str | None) -> str:
+    places = places_of(value)
+    return fmt_percent(value, places, False) if unit == "percent" else fmt_dec(value, places)
+
+
+def where_of(row: Mapping) -> str:
+    year = row["school_year"]
+    return str(row["location"]) + ("" if missing(year) else f" (năm học {fmt_school_year(year)})")
+
+
+def figures_vs_data(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """Each stated figure against the value the data gives."""
+    out = []
+    for row in tables.get(TABLE) or []:
+        if missing(row["value"]):
+            continue
+        stated, computed = Decimal(row["value"]), data_value(tables, row, ctx)
+        if computed is None or computed == stated:
+            continue
+        text = (f"Văn bản ghi {show(stated, row['unit'])} ở \"{row['location']}\" nhưng số liệu "
+                f"cho {show(computed, row['unit'])}.")
+        if str(row["metric"]).endswith(".missing"):
+            names = ", ".join(missing_room_names(tables, row["school_year"],
+                                                 parse_scope(row["scope"]), ctx))
+            text = (f"Văn bản ghi \"{row['stated_text'] or show(stated, None)}\" ở \"{row['location']}\" "
+                    f"nhưng danh mục phòng còn thiếu {show(computed, None)} phòng: {names}.")
+        out.append(finding("V3", LOI, ctx, TABLE, [row], show(stated, row["unit"]),
+                           show(computed, row["unit"]), text, BASIS_V3, where=where_of(row)))
+    return out
+
+
+def figures_stated_twice(figures: Rows, ctx: SchoolContext) -> list[Finding]:
+    """The same figure (metric, scope, year, scenario, unit) stated with different values."""
+    out = []
+    keys = ["school_year", "scenario", "metric", "scope", "unit"]
+    for _, g in groups([r for r in figures if not missing(r["value"])], keys):
+        first = g[0]
+        for other in g[1:]:
+            a, b = Decimal(first["value"]), Decimal(other["value"])
+            if a == b or other["location"] == first["location"]:
+                continue
+            text = (f"Cùng một số liệu nhưng \"{first['location']}\" ghi {show(a, first['unit'])}, "
+                    f"\"{other['location']}\" ghi {show(b, other['unit'])}.")
+            out.append(finding("V3", LOI, ctx, TABLE, [other], show(b, other["unit"]),
+                               show(a, first["unit"]), text, BASIS_V3, compared=[first],
+                               where=f"{where_of(other)}; đối chiếu: {first['location']}"))
+    return out

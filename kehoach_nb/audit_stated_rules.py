@@ -1,0 +1,157 @@
+"""Rules on one stated figure: percentages outside 0–100% and "a/b = c%" that disagree (V2),
+denominators that are not the population they are taken over (V4), ratios no whole
+number of people gives (V5), and targets larger than the cohort they concern (V10)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .audit_base import (
+    LOI, Finding, Rows, SchoolContext, finding, missing, num, select, total,
+)
+from .audit_rates import places_of, truncated_pct
+from .audit_stated import TABLE, _term, parse_scope, show, where_of
+from .audit_targets import ratio_reachable
+from .formatting import fmt_dec, fmt_int, fmt_percent, fmt_school_year, pct
+
+BASIS_RANGE = "Tỉ lệ phần trăm phải nằm trong khoảng 0–100%"
+PER_CLASS = ("enrollment.classes",)
+
+
+def _percent_checks(row: Mapping) -> list[tuple[str, str, str]]:
+    value, unit = row["value"], row["unit"]
+    n, d = num(row["numerator"]), num(row["denominator"])
+    out = []
+    if unit == "percent" and not missing(value) and not 0 <= Decimal(value) <= 100:
+        shown = show(Decimal(value), unit)
+        out.append((shown, "0–100%", f"Tỉ lệ ghi {shown} nằm ngoài khoảng 0–100%."))
+    if unit != "percent" or n is None or not d:
+        return out
+    if n > d:
+        out.append((f"{fmt_int(n)}/{fmt_int(d)}", f"≤ {fmt_int(d)}",
+                    f"Tử số {fmt_int(n)} lớn hơn mẫu số {fmt_int(d)}."))
+    if missing(value):
+        return out
+    stated = Decimal(value)
+    places = places_of(stated)
+    right = pct(n, d, places)
+    if right != stated and truncated_pct(n, d, places) != stated and not (
+            stated == 100 and n == d):
+        shown, good = show(stated, unit), fmt_percent(right, places, False)
+        out.append((shown, good, f"Văn bản ghi {fmt_int(n)}/{fmt_int(d)} = {shown} nhưng "
+                                 f"{fmt_int(n)}/{fmt_int(d)} là {good}."))
+    return out
+
+
+def fractions(figures: Rows, ctx: SchoolContext) -> list[Finding]:
+    """V2: a stated percentage within 0–100% and equal to its stated fraction."""
+    return [finding("V2", LOI, ctx, TABLE, [row], stated, expected, text,
+                    BASIS_RANGE if "0–100" in expected else None, where=where_of(row))
+            for row in figures for stated, expected, text in _percent_checks(row)]
+
+
+def denominators(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """V4: the stated denominator of "a/b" = the population the data gives for b."""
+    out = []
+    for row in tables.get(TABLE) or []:
+        d, metric = num(row["denominator"]), str(row["metric"] or "")
+        if d is None or "/" not in metric or missing(row["school_year"]):
+            continue
+        base = _term(tables, metric.split("/")[1], row["school_year"], row["scenario"],
+                     parse_scope(row["scope"]), ctx)
+        if base is None or base == d:
+            continue
+        text = (f"Mẫu số ghi {fmt_int(d)} ở \"{row['location']}\" nhưng số liệu năm học "
+                f"{fmt_school_year(row['school_year'])} cho {fmt_int(int(base))}.")
+        out.append(finding("V4", LOI, ctx, TABLE, [row], fmt_int(d), fmt_int(int(base)), text,
+                           where=where_of(row)))
+    return out
+
+
+def ratios(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """V5: a per-class ratio that no whole number of people gives for the classes stated
+    (the denominator) or, when none is stated, for the classes of the data."""
+    out = []
+    for row in tables.get(TABLE) or []:
+        metric = str(row["metric"] or "")
+        if row["unit"] != "ratio" or missing(row["value"]) or "/" not in metric:
+            continue
+        base = num(row["denominator"])
+        if base is None and metric.split("/")[1] in PER_CLASS and not missing(row["school_year"]):
+            found = _term(tables, metric.split("/")[1], row["school_year"], row["scenario"],
+                          parse_scope(row["scope"]), ctx)
+            base = int(found) if found else None
+        value = Decimal(row["value"])
+        if not base or ratio_reachable(value, base):
+            continue
+        shown = fmt_dec(value, places_of(value))
+        q = Decimal(1).scaleb(-places_of(value))
+        low = int(value * base)
+        near = " hoặc ".join(
+            f"{fmt_int(g)}/{fmt_int(base)} = {fmt_dec(Decimal(g) / base, places_of(value) + 1)}"
+            for g in (low, low + 1))
+        text = (f"Tỉ lệ {shown} ở \"{row['location']}\" không đạt được với {fmt_int(base)} (số "
+                f"nguyên người chỉ cho {near}; làm tròn đến {fmt_dec(q, places_of(value))}).")
+        out.append(finding("V5", LOI, ctx, TABLE, [row], shown, near, text, where=where_of(row)))
+    return out
+
+
+def _cohort(enr: Rows, year: int, grade: int) -> tuple[int, str] | None:
+    """Pupils of a grade in a year, else the same cohort one grade lower a year earlier."""
+    for y, g in ((year, grade), (year - 1, grade - 1)):
+        rows = [r for r in select(enr, school_year=y) if r["grade"] == g]
+        if rows:
+            scen = next(s for s in ("plan", "estimate", "actual") if any(r["scenario"] == s for r in rows)) \
+                if y == year else next(s for s in ("actual", "estimate", "plan")
+                                       if any(r["scenario"] == s for r in rows))
+            n = total(select(rows, scenario=scen), "students")
+            if y == year:
+                return n, f"khối {g} năm học {fmt_school_year(y)}"
+            return n, (f"lứa học sinh lên khối {grade} năm học {fmt_school_year(year)} (khối {g} "
+                       f"năm học {fmt_school_year(y)})")
+    return None
+
+
+COHORT_GRADE = {"E2": {"tieu_hoc": 5}, "E18": {"thcs": 9}}
+
+
+def cohort_targets(goals: Rows, enr: Rows, ctx: SchoolContext) -> list[Finding]:
+    """V10: a completion target's pupils (numerator or denominator) at most the grade it concerns."""
+    out = []
+    for row in goals:
+        grade = COHORT_GRADE.get(row["indicator_code"] or "", {}).get(ctx.level or "")
+        counts = [c for c in (num(row["denominator"]), num(row["numerator"])) if c is not None]
+        if grade is None or not counts:
+            continue
+        found = _cohort(enr, row["school_year"], grade)
+        if found is None or max(counts) <= found[0]:
+            continue
+        n, scope = found
+        text = (f"Chỉ tiêu tính trên {fmt_int(max(counts))} học sinh nhưng {scope} chỉ có "
+                f"{fmt_int(n)} học sinh.")
+        out.append(finding("V10", LOI, ctx, "target", [row], fmt_int(max(counts)),
+                           f"≤ {fmt_int(n)}", text))
+    return out
+
+
+def figures_with_grade(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """V10 for stated figures of completion (scope grade=g): at most the cohort."""
+    out = []
+    enr = tables.get("enrollment_by_grade") or []
+    for row in tables.get(TABLE) or []:
+        scope = parse_scope(row["scope"])
+        if not str(row["metric"] or "").startswith("outcomes.") or "grade" not in scope:
+            continue
+        counts = [c for c in (num(row["denominator"]), num(row["numerator"])) if c is not None]
+        if row["unit"] == "count" and not missing(row["value"]):
+            counts.append(int(Decimal(row["value"])))
+        if not counts or missing(row["school_year"]) or not scope["grade"][0].isdigit():
+            continue
+        found = _cohort(enr, row["school_year"], int(scope["grade"][0]))
+        if found and max(counts) > found[0]:
+            text = (f"\"{row['location']}\" tính trên {fmt_int(max(counts))} học sinh nhưng "
+                    f"{found[1]} chỉ có {fmt_int(found[0])} học sinh.")
+            out.append(finding("V10", LOI, ctx, TABLE, [row], fmt_int(max(counts)),
+                               f"≤ {fmt_int(found[0])}", text, where=where_of(row)))
+    return out
