@@ -25,7 +25,7 @@ from .formatting import fmt_dec, fmt_percent, fmt_school_year
 TABLE = "stated_figure"
 ALIASES = {"enrollment": "enrollment_by_grade", "staff": "staff_aggregate",
            "rooms": "facility_room", "equipment": "equipment", "results": "assessment_result",
-           "outcomes": "completion_outcome"}
+           "outcomes": "completion_outcome", "school": "school"}
 TOTAL_COLUMN = {"enrollment_by_grade": "grade", "staff_aggregate": "role",
                 "assessment_result": "category"}
 BASIS_V3 = "Cùng một số liệu phải có cùng giá trị ở mọi nơi ghi trong văn bản và khớp dữ liệu"
@@ -47,37 +47,54 @@ def _matches(value: object, wanted: list[str]) -> bool:
 
 
 def _rows(tables: Mapping[str, Rows], table: str, year: int, scenario: str | None,
-          scope: dict[str, list[str]], ctx: SchoolContext) -> Rows | None:
-    rows = [r for r in tables.get(table) or [] if r.get("school_year") == year]
+          scope: dict[str, list[str]]) -> Rows:
+    rows = list(tables.get(table) or [])
+    if rows and "school_year" in rows[0]:
+        rows = [r for r in rows if r["school_year"] == year]
     if rows and "scenario" in rows[0]:
         rows = [r for r in rows if r["scenario"] == (scenario or best_scenario(rows, year))]
     for key, wanted in scope.items():
         if rows and key in rows[0]:
             rows = [r for r in rows if _matches(r[key], wanted)]
-    column = TOTAL_COLUMN.get(table)
-    if rows and column and column not in scope:
-        parts = [r for r in rows if r[column] != TOTAL]
-        if table == "enrollment_by_grade":
-            rows = level_rows(rows, ctx.grades(), strict=True)
-        elif table == "staff_aggregate":
-            rows = parts or rows
-        else:
-            return None  # results need their category named
-    return rows or None
+    return rows
+
+
+def _sum(rows: Rows, column: str) -> Decimal | None:
+    values = [num(r[column]) for r in rows]
+    return None if not values or None in values else Decimal(sum(values))
+
+
+def _column_value(rows: Rows, table: str, column: str, scope, ctx) -> Decimal | None:
+    """Sum over the part rows (grades covering the level, roles), else the stated total row."""
+    total_column = TOTAL_COLUMN.get(table)
+    if not rows or column not in rows[0]:
+        return None
+    if not total_column or total_column in scope:
+        return _sum(rows, column)
+    parts = [r for r in rows if r[total_column] != TOTAL]
+    totals = [r for r in rows if r[total_column] == TOTAL]
+    if table == "enrollment_by_grade":
+        covered = ctx.grades() is None or set(ctx.grades()) <= {r["grade"] for r in parts}
+        parts = parts if covered else []
+    elif table == "assessment_result":
+        parts = []
+    found = _sum(parts, column) if parts else None
+    return found if found is not None else _sum(totals[:1], column)
 
 
 def _term(tables, term: str, year, scenario, scope, ctx) -> Decimal | None:
-    alias, _, column = term.strip().partition(".")
+    term = term.strip()
+    if term.startswith("delta."):
+        now = _term(tables, term[6:], year, scenario, scope, ctx)
+        before = _term(tables, term[6:], year - 1, scenario, scope, ctx)
+        return None if now is None or before is None else now - before
+    alias, _, column = term.partition(".")
     table = ALIASES.get(alias)
     if table is None or not column:
         return None
     if column == "missing":
         return _missing_rooms(tables, year, scope, ctx)
-    rows = _rows(tables, table, year, scenario, scope, ctx)
-    if not rows or column not in rows[0]:
-        return None
-    values = [num(r[column]) for r in rows]
-    return None if None in values else Decimal(sum(values))
+    return _column_value(_rows(tables, table, year, scenario, scope), table, column, scope, ctx)
 
 
 def _missing_rooms(tables, year, scope, ctx) -> Decimal | None:
@@ -138,39 +155,56 @@ def where_of(row: Mapping) -> str:
     return str(row["location"]) + ("" if missing(year) else f" (năm học {fmt_school_year(year)})")
 
 
+KEY = ["school_year", "scenario", "metric", "scope", "unit"]
+
+
+def _same_figure(figures: Rows, row: Mapping) -> Rows:
+    return [r for r in figures if r is not row and all(r[k] == row[k] for k in KEY)
+            and not missing(r["value"])]
+
+
 def figures_vs_data(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
-    """Each stated figure against the value the data gives."""
+    """Each stated figure against the value the data gives (and the places that agree)."""
     out = []
-    for row in tables.get(TABLE) or []:
+    figures = tables.get(TABLE) or []
+    for row in figures:
         if missing(row["value"]):
             continue
         stated, computed = Decimal(row["value"]), data_value(tables, row, ctx)
         if computed is None or computed == stated:
             continue
-        text = (f"Văn bản ghi {show(stated, row['unit'])} ở \"{row['location']}\" nhưng số liệu "
-                f"cho {show(computed, row['unit'])}.")
+        unit = row["unit"]
+        agree = [r for r in _same_figure(figures, row) if Decimal(r["value"]) == computed]
+        said = row["stated_text"] or ""
+        shown = show(stated, unit) if any(c.isdigit() for c in said) or not said else f"\"{said}\""
+        text = f"Văn bản ghi {shown} nhưng theo số liệu là {show(computed, unit)}"
         if str(row["metric"]).endswith(".missing"):
             names = ", ".join(missing_room_names(tables, row["school_year"],
                                                  parse_scope(row["scope"]), ctx))
-            text = (f"Văn bản ghi \"{row['stated_text'] or show(stated, None)}\" ở \"{row['location']}\" "
-                    f"nhưng danh mục phòng còn thiếu {show(computed, None)} phòng: {names}.")
-        out.append(finding("V3", LOI, ctx, TABLE, [row], show(stated, row["unit"]),
-                           show(computed, row["unit"]), text, BASIS_V3, where=where_of(row)))
+            text = (f"Văn bản ghi \"{row['stated_text'] or show(stated, None)}\" nhưng danh mục "
+                    f"phòng còn thiếu {show(computed, None)} phòng: {names}")
+        if agree:
+            text += "; " + "; ".join(f"{r['location']} ghi {show(computed, unit)}" for r in agree[:2])
+        out.append(finding("V3", LOI, ctx, TABLE, [row], show(stated, unit), show(computed, unit),
+                           text + ".", BASIS_V3, compared=agree, where=where_of(row)))
     return out
 
 
-def figures_stated_twice(figures: Rows, ctx: SchoolContext) -> list[Finding]:
-    """The same figure (metric, scope, year, scenario, unit) stated with different values."""
+def figures_stated_twice(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """The same figure (metric, scope, year, scenario, unit) stated with different values,
+    when the data does not give it (otherwise figures_vs_data reports the wrong one)."""
     out = []
-    keys = ["school_year", "scenario", "metric", "scope", "unit"]
-    for _, g in groups([r for r in figures if not missing(r["value"])], keys):
+    figures = [r for r in tables.get(TABLE) or [] if not missing(r["value"])]
+    for _, g in groups(figures, KEY):
+        if data_value(tables, g[0], ctx) is not None:
+            continue
         first = g[0]
         for other in g[1:]:
             a, b = Decimal(first["value"]), Decimal(other["value"])
             if a == b or other["location"] == first["location"]:
                 continue
-            text = (f"Cùng một số liệu nhưng \"{first['location']}\" ghi {show(a, first['unit'])}, "
-                    f"\"{other['location']}\" ghi {show(b, other['unit'])}.")
+            text = (f"Cùng một số liệu nhưng {first['location']} ghi {show(a, first['unit'])}, "
+                    f"{other['location']} ghi {show(b, other['unit'])}.")
             out.append(finding("V3", LOI, ctx, TABLE, [other], show(b, other["unit"]),
                                show(a, first["unit"]), text, BASIS_V3, compared=[first],
                                where=f"{where_of(other)}; đối chiếu: {first['location']}"))

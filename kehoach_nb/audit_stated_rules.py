@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from . import catalogues as cat
 from .audit_base import (
     LOI, Finding, Rows, SchoolContext, finding, missing, num, select, total,
 )
@@ -62,7 +63,7 @@ def denominators(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding
                      parse_scope(row["scope"]), ctx)
         if base is None or base == d:
             continue
-        text = (f"Mẫu số ghi {fmt_int(d)} ở \"{row['location']}\" nhưng số liệu năm học "
+        text = (f"Mẫu số ghi {fmt_int(d)} nhưng số liệu năm học "
                 f"{fmt_school_year(row['school_year'])} cho {fmt_int(int(base))}.")
         out.append(finding("V4", LOI, ctx, TABLE, [row], fmt_int(d), fmt_int(int(base)), text,
                            where=where_of(row)))
@@ -91,7 +92,7 @@ def ratios(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
         near = " hoặc ".join(
             f"{fmt_int(g)}/{fmt_int(base)} = {fmt_dec(Decimal(g) / base, places_of(value) + 1)}"
             for g in (low, low + 1))
-        text = (f"Tỉ lệ {shown} ở \"{row['location']}\" không đạt được với {fmt_int(base)} (số "
+        text = (f"Tỉ lệ {shown} không đạt được với {fmt_int(base)} (số "
                 f"nguyên người chỉ cho {near}; làm tròn đến {fmt_dec(q, places_of(value))}).")
         out.append(finding("V5", LOI, ctx, TABLE, [row], shown, near, text, where=where_of(row)))
     return out
@@ -150,8 +151,31 @@ def figures_with_grade(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[F
             continue
         found = _cohort(enr, row["school_year"], int(scope["grade"][0]))
         if found and max(counts) > found[0]:
-            text = (f"\"{row['location']}\" tính trên {fmt_int(max(counts))} học sinh nhưng "
+            text = (f"Văn bản tính trên {fmt_int(max(counts))} học sinh nhưng "
                     f"{found[1]} chỉ có {fmt_int(found[0])} học sinh.")
             out.append(finding("V10", LOI, ctx, TABLE, [row], fmt_int(max(counts)),
                                f"≤ {fmt_int(found[0])}", text, where=where_of(row)))
+    return out
+
+
+def regime_labels(figures: Rows, ctx: SchoolContext) -> list[Finding]:
+    """V13: "đánh giá theo Thông tư …" stated for a grade and year (metric "regime", scope
+    "grade=4;regime=tt22_2016") against the regime in force."""
+    out = []
+    for row in figures:
+        scope = parse_scope(row["scope"])
+        if row["metric"] != "regime" or missing(row["school_year"]) or ctx.level is None:
+            continue
+        stated, grades = scope.get("regime", [""])[0], scope.get("grade", [])
+        for grade in (int(g) for g in grades if g.isdigit()):
+            in_force = cat.regime_in_force(ctx.level, grade, row["school_year"])
+            if in_force is None or in_force == stated:
+                continue
+            labels = cat.regimes()
+            names = [labels.get(r, {}).get("label", r) for r in (stated, in_force)]
+            text = (f"Văn bản ghi khối {grade} năm học "
+                    f"{fmt_school_year(row['school_year'])} đánh giá theo {names[0]} nhưng văn bản "
+                    f"đang áp dụng là {names[1]}.")
+            out.append(finding("V13", LOI, ctx, TABLE, [row], names[0], names[1], text,
+                               where=where_of(row)))
     return out
