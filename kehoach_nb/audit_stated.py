@@ -163,6 +163,15 @@ def _same_figure(figures: Rows, row: Mapping) -> Rows:
             and not missing(r["value"])]
 
 
+def _other_base(tables, row: Mapping, ctx: SchoolContext) -> bool:
+    """The figure is stated over another denominator than the data's (V4 reports it)."""
+    d, terms = num(row["denominator"]), str(row["metric"]).split("/")
+    if d is None or len(terms) != 2:
+        return False
+    base = _term(tables, terms[1], row["school_year"], row["scenario"], parse_scope(row["scope"]), ctx)
+    return base is not None and base != d
+
+
 def figures_vs_data(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
     """Each stated figure against the value the data gives (and the places that agree)."""
     out = []
@@ -171,7 +180,7 @@ def figures_vs_data(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Find
         if missing(row["value"]):
             continue
         stated, computed = Decimal(row["value"]), data_value(tables, row, ctx)
-        if computed is None or computed == stated:
+        if computed is None or computed == stated or _other_base(tables, row, ctx):
             continue
         unit = row["unit"]
         agree = [r for r in _same_figure(figures, row) if Decimal(r["value"]) == computed]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from . import catalogues as cat
 from .audit_base import (
-    LOI, Finding, Rows, SchoolContext, finding, missing, num, select, total,
+    CANH_BAO, LOI, Finding, Rows, SchoolContext, finding, missing, num, select, total,
 )
 from .audit_rates import places_of, truncated_pct
 from .audit_stated import TABLE, _term, parse_scope, show, where_of
@@ -20,36 +20,37 @@ BASIS_RANGE = "Tỉ lệ phần trăm phải nằm trong khoảng 0–100%"
 PER_CLASS = ("enrollment.classes",)
 
 
-def _percent_checks(row: Mapping) -> list[tuple[str, str, str]]:
+def _percent_checks(row: Mapping) -> list[tuple[str, str, str, str]]:
     value, unit = row["value"], row["unit"]
     n, d = num(row["numerator"]), num(row["denominator"])
     out = []
     if unit == "percent" and not missing(value) and not 0 <= Decimal(value) <= 100:
         shown = show(Decimal(value), unit)
-        out.append((shown, "0–100%", f"Tỉ lệ ghi {shown} nằm ngoài khoảng 0–100%."))
+        out.append((shown, "0–100%", f"Tỉ lệ ghi {shown} nằm ngoài khoảng 0–100%.", LOI))
     if unit != "percent" or n is None or not d:
         return out
     if n > d:
         out.append((f"{fmt_int(n)}/{fmt_int(d)}", f"≤ {fmt_int(d)}",
-                    f"Tử số {fmt_int(n)} lớn hơn mẫu số {fmt_int(d)}."))
+                    f"Tử số {fmt_int(n)} lớn hơn mẫu số {fmt_int(d)}.", LOI))
     if missing(value):
         return out
     stated = Decimal(value)
     places = places_of(stated)
     right = pct(n, d, places)
-    if right != stated and truncated_pct(n, d, places) != stated and not (
-            stated == 100 and n == d):
+    if right != stated and not (stated == 100 and n == d):
         shown, good = show(stated, unit), fmt_percent(right, places, False)
-        out.append((shown, good, f"Văn bản ghi {fmt_int(n)}/{fmt_int(d)} = {shown} nhưng "
-                                 f"{fmt_int(n)}/{fmt_int(d)} là {good}."))
+        cut = truncated_pct(n, d, places) == stated
+        why = (f"Văn bản ghi {fmt_int(n)}/{fmt_int(d)} = {shown} nhưng {fmt_int(n)}/{fmt_int(d)} là "
+               f"{good}" + (" (ghi cắt bớt chữ số thập phân, không làm tròn)." if cut else "."))
+        out.append((shown, good, why, CANH_BAO if cut else LOI))
     return out
 
 
 def fractions(figures: Rows, ctx: SchoolContext) -> list[Finding]:
     """V2: a stated percentage within 0–100% and equal to its stated fraction."""
-    return [finding("V2", LOI, ctx, TABLE, [row], stated, expected, text,
+    return [finding("V2", severity, ctx, TABLE, [row], stated, expected, text,
                     BASIS_RANGE if "0–100" in expected else None, where=where_of(row))
-            for row in figures for stated, expected, text in _percent_checks(row)]
+            for row in figures for stated, expected, text, severity in _percent_checks(row)]
 
 
 def denominators(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
