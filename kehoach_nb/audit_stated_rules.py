@@ -180,3 +180,21 @@ def regime_labels(figures: Rows, ctx: SchoolContext) -> list[Finding]:
             out.append(finding("V13", LOI, ctx, TABLE, [row], names[0], names[1], text,
                                where=where_of(row)))
     return out
+
+
+LEVEL_METRICS = {"pcgd": "Phổ cập giáo dục tiểu học, xóa mù chữ được công nhận theo mức độ (1, 2, 3)",
+                 "school.cqg_level": "Trường chuẩn quốc gia được công nhận theo mức độ (1, 2)"}
+
+
+def level_labels(figures: Rows, ctx: SchoolContext) -> list[Finding]:
+    """V13: a figure that regulations express as a level (PCGD, CQG) stated as a percentage."""
+    out = []
+    for row in figures:
+        why = LEVEL_METRICS.get(str(row["metric"] or ""))
+        if why is None or row["unit"] != "percent" or missing(row["value"]):
+            continue
+        shown = show(Decimal(row["value"]), "percent")
+        out.append(finding("V13", LOI, ctx, TABLE, [row], shown, "mức độ",
+                           f"Văn bản ghi tỉ lệ {shown}; {why[0].lower()}{why[1:]}, không tính bằng "
+                           "tỉ lệ phần trăm.", why, where=where_of(row)))
+    return out
