@@ -84,6 +84,9 @@ def _column_value(rows: Rows, table: str, column: str, scope, ctx) -> Decimal | 
 
 def _term(tables, term: str, year, scenario, scope, ctx) -> Decimal | None:
     term = term.strip()
+    if "+" in term:  # a sum of terms: "equipment.count+equipment.needed"
+        values = [_term(tables, t, year, scenario, scope, ctx) for t in term.split("+")]
+        return None if None in values else sum(values, Decimal(0))
     if term.startswith("delta."):
         now = _term(tables, term[6:], year, scenario, scope, ctx)
         before = _term(tables, term[6:], year - 1, scenario, scope, ctx)

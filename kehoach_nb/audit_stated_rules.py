@@ -93,7 +93,8 @@ def ratios(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
         near = " hoặc ".join(
             f"{fmt_int(g)}/{fmt_int(base)} = {fmt_dec(Decimal(g) / base, places_of(value) + 1)}"
             for g in (low, low + 1))
-        text = (f"Tỉ lệ {shown} không đạt được với {fmt_int(base)} (số "
+        noun = " lớp" if metric.endswith("enrollment.classes") else ""
+        text = (f"Tỉ lệ {shown} không đạt được với {fmt_int(base)}{noun} (số "
                 f"nguyên người chỉ cho {near}; làm tròn đến {fmt_dec(q, places_of(value))}).")
         out.append(finding("V5", LOI, ctx, TABLE, [row], shown, near, text, where=where_of(row)))
     return out
