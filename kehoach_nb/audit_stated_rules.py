@@ -199,3 +199,36 @@ def level_labels(figures: Rows, ctx: SchoolContext) -> list[Finding]:
                            f"Văn bản ghi tỉ lệ {shown}; {why[0].lower()}{why[1:]}, không tính bằng "
                            "tỉ lệ phần trăm.", why, where=where_of(row)))
     return out
+
+
+def percent_reachable(value: Decimal, base: int) -> bool:
+    """∃ whole n ≤ base: n/base as a percentage, rounded half-up to the stated decimals = value."""
+    places = places_of(value)
+    n = int(value * base / 100)
+    return any(0 <= k <= base and pct(k, base, places) == value for k in (n - 1, n, n + 1))
+
+
+def percents_of_people(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """V5: a percentage of the people the data counts (no fraction stated) that no whole
+    number of them gives ("90% of 16 teachers")."""
+    out = []
+    for row in tables.get(TABLE) or []:
+        metric = str(row["metric"] or "")
+        if (row["unit"] != "percent" or missing(row["value"]) or "/" not in metric
+                or num(row["numerator"]) is not None or missing(row["school_year"])):
+            continue
+        value = Decimal(row["value"])
+        found = _term(tables, metric.split("/")[1], row["school_year"], row["scenario"],
+                      parse_scope(row["scope"]), ctx)
+        base = int(found) if found else 0
+        if not base or value in (0, 100) or not 0 < value < 100 or percent_reachable(value, base):
+            continue
+        places = max(places_of(value), 1)
+        low = int(value * base / 100)
+        near = " hoặc ".join(f"{fmt_int(k)}/{fmt_int(base)} = {fmt_percent(pct(k, base, places), places, False)}"
+                             for k in (low, low + 1))
+        shown = show(value, "percent")
+        text = (f"Tỉ lệ {shown} không ứng với một số nguyên người trong {fmt_int(base)} người "
+                f"(gần nhất: {near}).")
+        out.append(finding("V5", LOI, ctx, TABLE, [row], shown, near, text, where=where_of(row)))
+    return out
