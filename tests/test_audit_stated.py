@@ -232,3 +232,20 @@ def test_scope_parsing():
     assert parse_scope("grade=5; role=hieu_truong|pho_hieu_truong") == {
         "grade": ["5"], "role": ["hieu_truong", "pho_hieu_truong"]}
     assert parse_scope(None) == {} and parse_scope("") == {}
+
+
+# --- the table itself: loading and its error messages ---------------------------------------
+def test_stated_figure_table_loads_and_bad_cells_name_file_row_and_column(mini):
+    from kehoach_nb.loading import load_dataset
+
+    path = mini / "stated_figure.csv"
+    path.write_text("school_id,seq,location,school_year,scenario,metric,scope,unit,value\n"
+                    "TH01,1,\"Mục I: tổng số học sinh\",2024,plan,enrollment.students,,count,\"1.095\"\n"
+                    "TH01,2,\"Mục I: tỉ lệ\",2024,plan,x,,phần trăm,\"56.8\"\n", encoding="utf-8")
+    ds = load_dataset(mini)
+    messages = [str(p) for p in ds.problems]
+    assert len(messages) == 2 and "stated_figure.csv, dòng 3, cột unit: \"phần trăm\"" in messages[0]
+    assert "đơn vị" in messages[0]
+    assert "dòng 3, cột value: \"56.8\" không hợp lệ — giá trị ghi trong văn bản" in messages[1]
+    rows = ds.school_tables("TH01")["stated_figure"]
+    assert rows["value"].tolist()[0] == Decimal(1095)
