@@ -89,10 +89,11 @@ def stated_rules_of(t: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
         *stated_rules.fractions(figures, ctx), *stated_rules.denominators(t, ctx),
         *stated_rules.ratios(t, ctx), *stated_rules.figures_with_grade(t, ctx),
         *stated_rules.regime_labels(figures, ctx), *stated_rules.level_labels(figures, ctx),
-        *stated_rules.percents_of_people(t, ctx),
+        *stated_rules.percents_of_people(t, ctx), *stated_rules.school_names(t, ctx),
         *stated_rules.cohort_targets(t["target"], t["enrollment_by_grade"], ctx),
         *text.number_formats(t["narrative_section"], ctx),
         *text.text_citations(t["narrative_section"], ctx), *text.issuers(t["legal_basis"], ctx),
+        *text.superseded_citations(t["narrative_section"], ctx),
     ]
 
 

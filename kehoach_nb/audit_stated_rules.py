@@ -232,3 +232,25 @@ def percents_of_people(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[F
                 f"(gần nhất: {near}).")
         out.append(finding("V5", LOI, ctx, TABLE, [row], shown, near, text, where=where_of(row)))
     return out
+
+
+BASIS_V8 = "Một tên trường, một địa danh trong toàn văn bản"
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def school_names(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
+    """V8: the school's name as the text states it (metric "school.name") is its name."""
+    school = (tables.get("school") or [{}])[0]
+    name = school.get("name")
+    out = []
+    for row in tables.get(TABLE) or []:
+        said = row["stated_text"]
+        if row["metric"] != "school.name" or missing(said) or not name or _fold(said) == _fold(name):
+            continue
+        text = f"Văn bản ghi tên trường \"{said}\" nhưng trường là \"{name}\"."
+        out.append(finding("V8", LOI, ctx, TABLE, [row], str(said), str(name), text, BASIS_V8,
+                           where=where_of(row)))
+    return out

@@ -30,7 +30,14 @@ def _where(row: Mapping) -> str:
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
-    return " ".join(text[max(0, start - 40):end + 20].split())
+    """About 40 characters before and 20 after, cut at whole words."""
+    a, b = max(0, start - 40), min(len(text), end + 20)
+    words = text[a:b].split()
+    if a > 0 and not text[a - 1].isspace() and len(words) > 1:
+        words = words[1:]
+    if b < len(text) and not text[b].isspace() and len(words) > 1:
+        words = words[:-1]
+    return " ".join(words)
 
 
 def number_formats(narrative: Rows, ctx: SchoolContext) -> list[Finding]:
@@ -84,6 +91,35 @@ def text_citations(narrative: Rows, ctx: SchoolContext) -> list[Finding]:
             for stated, right, why in _citation_checks(*m.groups(), ctx.doc_date):
                 out.append(finding("V7", LOI, ctx, "narrative_section", [row], stated, right, why,
                                    BASIS_V7, where=_where(row)))
+    return out
+
+
+SHORT_CITATION = re.compile(r"\bThông tư\s+(?:số\s*:?\s*)?(\d+)\s*/\s*(\d{4})(?!\s*/\s*[A-ZĐ\d])")
+
+
+def _replaced(number: str, year: str) -> tuple[str, dict] | None:
+    """The catalogue entry "<number>/<year>/…" when it names a document replacing it."""
+    for key, doc in legal_catalogue()["documents"].items():
+        if key.startswith(f"{int(number)}/{year}/") and doc.get("replaced_by"):
+            return key, doc
+    return None
+
+
+def superseded_citations(narrative: Rows, ctx: SchoolContext) -> list[Finding]:
+    """V7: "Thông tư số 36/2009" cited in a document issued after it was replaced."""
+    out = []
+    for row in narrative:
+        text = unicodedata.normalize("NFC", str(row["text"] or ""))
+        for m in SHORT_CITATION.finditer(text):
+            found = _replaced(*m.groups())
+            if found is None or ctx.doc_date is None or ctx.doc_date < found[1]["replaced_on"]:
+                continue
+            key, doc = found
+            new = doc["replaced_by"]
+            why = (f"Thông tư {key} đã được thay thế bằng Thông tư {new} từ ngày "
+                   f"{fmt_date(doc['replaced_on'])}, trước ngày ban hành kế hoạch.")
+            out.append(finding("V7", LOI, ctx, "narrative_section", [row], m.group(0), new, why,
+                               BASIS_V7, where=_where(row)))
     return out
 
 

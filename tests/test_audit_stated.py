@@ -249,3 +249,18 @@ def test_stated_figure_table_loads_and_bad_cells_name_file_row_and_column(mini):
     assert "dòng 3, cột value: \"56.8\" không hợp lệ — giá trị ghi trong văn bản" in messages[1]
     rows = ds.school_tables("TH01")["stated_figure"]
     assert rows["value"].tolist()[0] == Decimal(1095)
+
+
+def test_school_name_stated_in_the_text():
+    [f] = codes(audit(fig(metric="school.name", unit="text", text="Trường Tiểu học Thanh Hà")), "V8")
+    assert (f.stated, f.expected) == ("Trường Tiểu học Thanh Hà", "Trường Tiểu học Thử")
+    assert codes(audit(fig(metric="school.name", unit="text", text="trường tiểu học  Thử")), "V8") == []
+
+
+def test_citation_of_a_replaced_circular():
+    text = "Thực hiện công tác PCGD theo Thông tư số 36/2009 của Bộ và Nghị định 20/2014 của Chính phủ"
+    [f] = codes(run(narrative_section=narrative(text)), "V7")  # the plan is dated 02/10/2024
+    assert f.expected == "07/2016/TT-BGDĐT" and "36/2009" in f.stated
+    early = {**__import__("tests.test_audit", fromlist=["META"]).META, "issue_date": dt.date(2015, 9, 1),
+             "school_year": 2015}
+    assert codes(run(meta=early, narrative_section=narrative(text)), "V7") == []
