@@ -19,6 +19,7 @@ from .formatting import fmt_date
 BASIS_R5 = "Số thập phân viết bằng dấu phẩy, dấu chấm chỉ dùng để nhóm hàng nghìn (\"56,8%\", \"1.095\")"
 # a dot decimal before "%", or before a "…/…" unit within two words ("1.53 giáo viên/lớp")
 DOT_DECIMAL = re.compile(r"(?<![\d.,/])(\d+)\.(\d{1,2})(?![\d.])(?=\s*%|\s*(?:[^\W\d]+\s*){0,2}/)")
+SPACE_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?=\s*(?:đ|đồng|VNĐ)(?!\w))")
 CITATION = re.compile(
     r"(\d+/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z&\-]*(?:/[A-ZĐ][A-ZĐa-z&\-]*)?)"
     r"[^;.\n]{0,30}?\bngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{3,4})")
@@ -51,6 +52,12 @@ def number_formats(narrative: Rows, ctx: SchoolContext) -> list[Finding]:
                 "R5", CANH_BAO, ctx, "narrative_section", [row], m.group(0), right,
                 f"Số \"{m.group(0)}\" viết dấu chấm thập phân theo kiểu tiếng Anh; tiếng Việt viết "
                 f"\"{right}\" (…{_excerpt(text, m.start(), m.end())}…).", BASIS_R5, where=_where(row)))
+        for m in SPACE_GROUPS.finditer(text):
+            right = m.group(0).replace(" ", ".")
+            out.append(finding(
+                "R5", CANH_BAO, ctx, "narrative_section", [row], m.group(0), right,
+                f"Số \"{m.group(0)}\" nhóm hàng nghìn bằng dấu cách; tiếng Việt viết \"{right}\" "
+                f"(…{_excerpt(text, m.start(), m.end())}…).", BASIS_R5, where=_where(row)))
     return out
 
 

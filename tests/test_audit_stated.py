@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kehoach_nb.audit_stated import parse_scope
 from kehoach_nb.audit_stated_rules import percent_reachable
 from kehoach_nb.formatting import fmt_dec, fmt_percent, pct
-from tests.test_audit import FIVE, enrollment, run, staff
+from tests.test_audit import FIVE, META, enrollment, run, staff
 
 YEAR = 2024
 
@@ -196,6 +196,12 @@ def test_english_number_formats_in_the_text():
     assert [(f.stated, f.expected) for f in found] == [("56.8", "56,8"), ("1.53", "1,53")]
 
 
+def test_thousands_grouped_with_spaces_before_a_currency():
+    [f] = codes(run(narrative_section=narrative("Xây dựng quỹ khuyến học ít nhất 100 000 đ/ người")), "R5")
+    assert (f.stated, f.expected) == ("100 000", "100.000")
+    assert codes(run(narrative_section=narrative("quỹ 200.000 đồng; lớp 2 000 học sinh")), "R5") == []
+
+
 def test_vietnamese_numbers_versions_and_criteria_are_not_flagged():
     text = ("Phần mềm Das 10.6; tiêu chí 1.1 và 2.3; 1.095 học sinh; đạt 79,23%; ngày 14.6.2019; "
             "tỉ lệ 1,5 giáo viên/lớp.")
@@ -261,6 +267,5 @@ def test_citation_of_a_replaced_circular():
     text = "Thực hiện công tác PCGD theo Thông tư số 36/2009 của Bộ và Nghị định 20/2014 của Chính phủ"
     [f] = codes(run(narrative_section=narrative(text)), "V7")  # the plan is dated 02/10/2024
     assert f.expected == "07/2016/TT-BGDĐT" and "36/2009" in f.stated
-    early = {**__import__("tests.test_audit", fromlist=["META"]).META, "issue_date": dt.date(2015, 9, 1),
-             "school_year": 2015}
+    early = {**META, "issue_date": dt.date(2015, 9, 1), "school_year": 2015}
     assert codes(run(meta=early, narrative_section=narrative(text)), "V7") == []
