@@ -16,8 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import catalogues as cat
 from .audit_base import (
-    LOI, TOTAL, Finding, Rows, SchoolContext, best_scenario, finding, groups, level_rows, missing,
-    num,
+    LOI, TOTAL, Finding, Rows, SchoolContext, best_scenario, finding, groups, missing, num,
 )
 from .audit_rates import places_of
 from .formatting import fmt_dec, fmt_percent, fmt_school_year
@@ -82,14 +81,14 @@ def _column_value(rows: Rows, table: str, column: str, scope, ctx) -> Decimal | 
     return found if found is not None else _sum(totals[:1], column)
 
 
-def _term(tables, term: str, year, scenario, scope, ctx) -> Decimal | None:
+def term_value(tables, term: str, year, scenario, scope, ctx) -> Decimal | None:
     term = term.strip()
     if "+" in term:  # a sum of terms: "equipment.count+equipment.needed"
-        values = [_term(tables, t, year, scenario, scope, ctx) for t in term.split("+")]
+        values = [term_value(tables, t, year, scenario, scope, ctx) for t in term.split("+")]
         return None if None in values else sum(values, Decimal(0))
     if term.startswith("delta."):
-        now = _term(tables, term[6:], year, scenario, scope, ctx)
-        before = _term(tables, term[6:], year - 1, scenario, scope, ctx)
+        now = term_value(tables, term[6:], year, scenario, scope, ctx)
+        before = term_value(tables, term[6:], year - 1, scenario, scope, ctx)
         return None if now is None or before is None else now - before
     alias, _, column = term.partition(".")
     table = ALIASES.get(alias)
@@ -133,7 +132,7 @@ def data_value(tables: Mapping[str, Rows], row: Mapping, ctx: SchoolContext) -> 
         return None
     scope = parse_scope(row["scope"])
     terms = str(row["metric"]).split("/")
-    values = [_term(tables, t, year, row["scenario"], scope, ctx) for t in terms]
+    values = [term_value(tables, t, year, row["scenario"], scope, ctx) for t in terms]
     if None in values or len(values) > 2:
         return None
     if len(values) == 1:
@@ -171,7 +170,7 @@ def _other_base(tables, row: Mapping, ctx: SchoolContext) -> bool:
     d, terms = num(row["denominator"]), str(row["metric"]).split("/")
     if d is None or len(terms) != 2:
         return False
-    base = _term(tables, terms[1], row["school_year"], row["scenario"], parse_scope(row["scope"]), ctx)
+    base = term_value(tables, terms[1], row["school_year"], row["scenario"], parse_scope(row["scope"]), ctx)
     return base is not None and base != d
 
 

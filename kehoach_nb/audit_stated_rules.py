@@ -1,6 +1,8 @@
 """Rules on one stated figure: percentages outside 0–100% and "a/b = c%" that disagree (V2),
-denominators that are not the population they are taken over (V4), ratios no whole
-number of people gives (V5), and targets larger than the cohort they concern (V10)."""
+denominators that are not the population they are taken over (V4), ratios and percentages
+no whole number of people gives (V5), targets larger than the cohort they concern (V10),
+regimes and levels stated for the wrong year or as a percentage (V13), and the school's
+name as the text states it (V8)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from .audit_base import (
     CANH_BAO, LOI, Finding, Rows, SchoolContext, finding, missing, num, select, total,
 )
 from .audit_rates import places_of, truncated_pct
-from .audit_stated import TABLE, _term, parse_scope, show, where_of
+from .audit_stated import TABLE, term_value, parse_scope, show, where_of
 from .audit_targets import ratio_reachable
 from .formatting import fmt_dec, fmt_int, fmt_percent, fmt_school_year, pct
 
@@ -60,7 +62,7 @@ def denominators(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding
         d, metric = num(row["denominator"]), str(row["metric"] or "")
         if d is None or "/" not in metric or missing(row["school_year"]):
             continue
-        base = _term(tables, metric.split("/")[1], row["school_year"], row["scenario"],
+        base = term_value(tables, metric.split("/")[1], row["school_year"], row["scenario"],
                      parse_scope(row["scope"]), ctx)
         if base is None or base == d:
             continue
@@ -81,7 +83,7 @@ def ratios(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Finding]:
             continue
         base = num(row["denominator"])
         if base is None and metric.split("/")[1] in PER_CLASS and not missing(row["school_year"]):
-            found = _term(tables, metric.split("/")[1], row["school_year"], row["scenario"],
+            found = term_value(tables, metric.split("/")[1], row["school_year"], row["scenario"],
                           parse_scope(row["scope"]), ctx)
             base = int(found) if found else None
         value = Decimal(row["value"])
@@ -218,15 +220,16 @@ def percents_of_people(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[F
                 or num(row["numerator"]) is not None or missing(row["school_year"])):
             continue
         value = Decimal(row["value"])
-        found = _term(tables, metric.split("/")[1], row["school_year"], row["scenario"],
+        found = term_value(tables, metric.split("/")[1], row["school_year"], row["scenario"],
                       parse_scope(row["scope"]), ctx)
         base = int(found) if found else 0
         if not base or value in (0, 100) or not 0 < value < 100 or percent_reachable(value, base):
             continue
         places = max(places_of(value), 1)
         low = int(value * base / 100)
-        near = " hoặc ".join(f"{fmt_int(k)}/{fmt_int(base)} = {fmt_percent(pct(k, base, places), places, False)}"
-                             for k in (low, low + 1))
+        near = " hoặc ".join(
+            f"{fmt_int(k)}/{fmt_int(base)} = {fmt_percent(pct(k, base, places), places, False)}"
+            for k in (low, low + 1))
         shown = show(value, "percent")
         text = (f"Tỉ lệ {shown} không ứng với một số nguyên người trong {fmt_int(base)} người "
                 f"(gần nhất: {near}).")
