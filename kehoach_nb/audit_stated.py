@@ -125,8 +125,16 @@ def missing_room_names(tables, year, scope, ctx) -> list[str]:
             if _matches(t, wanted) and t in zero]
 
 
+def scenario_year(tables: Mapping[str, Rows], scenario: str) -> Decimal | None:
+    """The one school year the enrolment gives for a scenario ("ước thực hiện năm học …")."""
+    years = {r["school_year"] for r in tables.get("enrollment_by_grade") or [] if r["scenario"] == scenario}
+    return Decimal(years.pop()) if len(years) == 1 else None
+
+
 def data_value(tables: Mapping[str, Rows], row: Mapping, ctx: SchoolContext) -> Decimal | None:
     """The value the data gives for a stated figure, at the precision it is stated with."""
+    if row["metric"] == "scenario_year":
+        return scenario_year(tables, parse_scope(row["scope"]).get("scenario", [""])[0])
     year = row["school_year"]
     if missing(year) or missing(row["metric"]):
         return None
@@ -148,6 +156,8 @@ def data_value(tables: Mapping[str, Rows], row: Mapping, ctx: SchoolContext) -> 
 
 
 def show(value: Decimal, unit: str | None) -> str:
+    if unit == "year":
+        return f"năm học {fmt_school_year(int(value))}"
     places = places_of(value)
     return fmt_percent(value, places, False) if unit == "percent" else fmt_dec(value, places)
 
@@ -196,8 +206,10 @@ def figures_vs_data(tables: Mapping[str, Rows], ctx: SchoolContext) -> list[Find
                     f"phòng còn thiếu {show(computed, None)} phòng: {names}")
         if agree:
             text += "; " + "; ".join(f"{r['location']} ghi {show(computed, unit)}" for r in agree[:2])
-        out.append(finding("V3", LOI, ctx, TABLE, [row], show(stated, unit), show(computed, unit),
-                           text + ".", BASIS_V3, compared=agree, where=where_of(row)))
+        code = "V6" if unit == "year" else "V3"
+        out.append(finding(code, LOI, ctx, TABLE, [row], show(stated, unit), show(computed, unit),
+                           text + ".", None if code == "V6" else BASIS_V3, compared=agree,
+                           where=where_of(row)))
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from .schema import SCEN, SID, Column, Table
 from .kinds import CODES as DOC_KINDS
 
-UNITS = ("count", "percent", "ratio", "level", "text")
+UNITS = ("count", "percent", "ratio", "level", "text", "year")
 
 STATED_FIGURE = Table("stated_figure", (
     SID,

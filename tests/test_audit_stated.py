@@ -269,3 +269,12 @@ def test_citation_of_a_replaced_circular():
     assert f.expected == "07/2016/TT-BGDĐT" and "36/2009" in f.stated
     early = {**META, "issue_date": dt.date(2015, 9, 1), "school_year": 2015}
     assert codes(run(meta=early, narrative_section=narrative(text)), "V7") == []
+
+
+def test_year_label_of_a_scenario_against_the_data():
+    enr = enrollment(YEAR - 1, "estimate", FIVE) + enrollment(YEAR, "plan", FIVE)
+    said = fig("Mở đầu: \"ước thực hiện năm học 2024 - 2025\"", "scenario_year", YEAR, unit="year",
+               scope="scenario=estimate", year=None, scenario=None)
+    [f] = codes(audit(said, enrollment_by_grade=enr), "V6")
+    assert (f.stated, f.expected) == ("năm học 2024-2025", "năm học 2023-2024")
+    assert codes(audit({**said, "value": Decimal(YEAR - 1)}, enrollment_by_grade=enr), "V6") == []
