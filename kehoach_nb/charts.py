@@ -1,4 +1,4 @@
-"""Charts for print: matplotlib figures with Vietnamese labels, embedded as PNG.
+"""Charts for print: matplotlib figures with Vietnamese labels, kept as SVG.
 
 Builders return a model `Chart` holding the data, the caption and the drawing; the
 figure is drawn on its own canvas, so the kernel's backend never matters.
@@ -6,7 +6,6 @@ figure is drawn on its own canvas, so the kernel's backend never matters.
 
 from __future__ import annotations
 
-import base64
 import io
 
 from matplotlib.figure import Figure
@@ -48,14 +47,18 @@ def figure(c: Chart) -> Figure:
 
 
 def drawn(c: Chart) -> Chart:
-    """The chart with its drawing attached: PNG (base64, for HTML and Word) and SVG (for PDF)."""
-    fig = figure(c)
-    png, svg = io.BytesIO(), io.BytesIO()
-    fig.savefig(png, format="png", metadata={"Software": None})
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    c.png = base64.b64encode(png.getvalue()).decode()
+    """The chart with its drawing attached, as SVG (text drawn as paths, so no font is needed
+    to show it). Word needs a picture: its renderer rasterises the SVG."""
+    svg = io.BytesIO()
+    figure(c).savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     c.svg = svg.getvalue().decode("utf-8")
     return c
+
+
+def warm_up() -> None:
+    """Draw one throw-away chart: fonts, text layout and both backends are then loaded
+    (the kernel zygote does it, so each kernel's first real chart is not the slow one)."""
+    drawn(Chart("", ["Khối 1"], {"Năm học": [1.0]}, "Số"))
 
 
 def enrollment_chart(f: Facts) -> Chart | None:

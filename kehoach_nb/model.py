@@ -98,14 +98,13 @@ class Table:
 
 @dataclass
 class Chart:
-    """A chart: the data it plots, and the drawing as PNG (base64) and SVG."""
+    """A chart: the data it plots, and the drawing as SVG."""
 
     caption: str
     categories: list[str]
     series: dict[str, list[float]]
     ylabel: str
     stacked: bool = False
-    png: str = ""
     svg: str = ""
     number: int = 0
 

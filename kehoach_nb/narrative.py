@@ -56,10 +56,22 @@ def _env() -> tuple[jinja2.Environment, dict]:
     return env, yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))
 
 
+@cache
+def _template(name: str) -> jinja2.Template:
+    env, sources = _env()
+    return env.from_string(sources[name])
+
+
+def compile_templates() -> None:
+    """Compile every passage once (the kernel zygote does it, so kernels inherit them)."""
+    for name, source in _env()[1].items():
+        if isinstance(source, str):  # the others are phrase tables, not templates
+            _template(name)
+
+
 def render_passage(template: str, **context) -> str:
     """Render one passage template to plain text (lines = paragraphs)."""
-    env, sources = _env()
-    text = env.from_string(sources[template]).render(**context)
+    text = _template(template).render(**context)
     return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
 
 

@@ -50,7 +50,7 @@ def check_output(nb) -> tuple[str, str] | None:
     if info is None:
         return "incomplete", "thiếu thông tin văn bản"
     doc = document(nb)
-    drawn = sum(1 for c in doc.charts() if c.png and c.svg)
+    drawn = sum(1 for c in doc.charts() if c.svg)
     if drawn < info["charts"]:
         return "invalid_output", f"thiếu biểu đồ: có {drawn}/{info['charts']}"
     return None

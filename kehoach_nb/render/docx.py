@@ -6,7 +6,6 @@ sections for wide tables, charts as pictures."""
 
 from __future__ import annotations
 
-import base64
 import functools
 import io
 import re
@@ -21,6 +20,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from ..model import (Chart, Closing, Commentary, Document, Header, Heading, ItemList, Paragraph,
                      Run, Table)
+from .typst import render_png
 from .docx_parts import (FONT, P_PR, add_page_number, put, borderless, cell_text, keep_table_rows, place_cells,
                          set_widths, setup_styles)
 
@@ -150,7 +150,7 @@ class _Writer:
     def chart(self, b: Chart) -> None:
         self.orient(False)
         p = self.para("Hình")
-        p.add_run().add_picture(io.BytesIO(base64.b64decode(b.png)), width=Cm(16))
+        p.add_run().add_picture(io.BytesIO(render_png(b.svg)), width=Cm(16))
         self.para("Tên hình", clean(b.title))
 
     def commentary(self, b: Commentary) -> None:
