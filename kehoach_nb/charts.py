@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
+
 from matplotlib.figure import Figure
 
 from . import catalogues as cat
@@ -25,13 +27,15 @@ def figure(c: Chart) -> Figure:
     ax = fig.add_subplot()
     width = 0.8 / (1 if c.stacked else max(len(c.series), 1))
     bottoms = [0.0] * len(c.categories)
-    for i, (name, values) in enumerate(c.series.items()):
+    for i, (name, given) in enumerate(c.series.items()):
+        values = [float("nan") if v is None else v for v in given]  # not reported: no bar
         xs = [j + (0 if c.stacked else (i - (len(c.series) - 1) / 2) * width)
               for j in range(len(c.categories))]
         bars = ax.bar(xs, values, width, bottom=bottoms if c.stacked else None,
                       label=name, color=COLORS[i % len(COLORS)])
         if not c.stacked:
-            ax.bar_label(bars, labels=[fm.fmt_int(round(v)) for v in values], fontsize=7)
+            ax.bar_label(bars, labels=[fm.fmt_int(round(v)) if v is not None else "" for v in given],
+                         fontsize=7)
         bottoms = [b + v for b, v in zip(bottoms, values)]
     ax.set_xticks(range(len(c.categories)), c.categories, fontsize=8)
     ax.set_ylabel(c.ylabel, fontsize=8)
@@ -71,7 +75,7 @@ def enrollment_chart(f: Facts) -> Chart | None:
     for sc in years:
         by = dict(zip(sc.by_grade["grade"].astype(int), sc.by_grade["students"]))
         series[f"{cat.label('scenario', sc.scenario)} {fm.fmt_school_year(sc.year)}"] = [
-            float(by.get(g, 0)) for g in grades]
+            None if pd.isna(by.get(g)) else float(by[g]) for g in grades]  # a grade not reported: no bar
     return drawn(Chart("Số học sinh theo khối lớp qua các năm học", [f"Khối {g}" for g in grades],
                        series, "Số học sinh"))
 

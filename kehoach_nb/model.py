@@ -102,7 +102,7 @@ class Chart:
 
     caption: str
     categories: list[str]
-    series: dict[str, list[float]]
+    series: dict[str, list[float | None]]  # None: not reported (no bar is drawn)
     ylabel: str
     stacked: bool = False
     svg: str = ""
