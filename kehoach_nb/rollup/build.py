@@ -22,7 +22,8 @@ from .record import ISSUED, DRAFT, MISSING as NO_PLAN, RollupInput, SchoolEntry
 from .record import is_failed, is_refused, state_label
 
 KIND = "bao_cao_tong_hop"
-TOTAL, MEAN = "sum", "mean"
+TOTAL, MEAN, LEVEL = "sum", "mean", "level"  # how a column totals: sum, mean, schools at a level
+ERRORS, WARNINGS = "loi", "canh_bao"  # the audit counts the school's report carried
 
 
 @dataclass(frozen=True)
@@ -36,28 +37,42 @@ class Col:
     total: str = TOTAL
 
 
-GROUPS: list[tuple[str, list[Col]]] = [
+SCALE_GROUPS: list[tuple[str, list[Col]]] = [
     ("Quy mô", [Col("so_lop", "Số lớp"), Col("so_hoc_sinh", "Số học sinh"),
-                Col(rec.CLASS_SIZE, "HS/lớp", 1, total=MEAN)]),
+                Col(rec.CLASS_SIZE, "Học sinh/lớp", 1, total=MEAN)]),
     ("Giáo viên", [Col(rec.TEACHING, "Số GV dạy lớp"), Col(rec.TEACHERS_PER_CLASS, "GV/lớp", 2, total=MEAN),
                    Col(rec.TEACHER_NORM_RATIO, "Định mức GV/lớp", 2, total=MEAN),
-                   Col(rec.TEACHER_NORM, "Định mức GV")]),
+                   Col(rec.TEACHER_NORM, "Định mức GV (tối đa)")]),
+]
+QUALITY_GROUPS: list[tuple[str, list[Col]]] = [
     ("Tỉ lệ (%)", [Col("ty_le_hoan_thanh_chuong_trinh_lop_hoc", "Hoàn thành CT lớp học", 1, True, MEAN),
                    Col("ty_le_len_lop", "Lên lớp", 1, True, MEAN),
                    Col("ty_le_hoan_thanh_chuong_trinh_cap_hoc", "HTCT tiểu học", 1, True, MEAN),
                    Col(rec.GRADUATION, "Tốt nghiệp THCS", 1, True, MEAN),
                    Col("ty_le_khen_thuong", "Khen thưởng", 1, True, MEAN)]),
+    ("Kiểm định, chuẩn", [Col(rec.ACCREDITATION, "Mức kiểm định", total=LEVEL),
+                          Col(rec.NATIONAL_STANDARD, "Mức chuẩn quốc gia", total=LEVEL)]),
+    ("Kiểm tra số liệu", [Col(ERRORS, "Lỗi"), Col(WARNINGS, "Cảnh báo")]),
 ]
-COLUMNS = [c for _, cols in GROUPS for c in cols]
-LEVELS = [Col(rec.ACCREDITATION, "Mức KĐCLGD"), Col(rec.NATIONAL_STANDARD, "Mức chuẩn quốc gia")]
+COLUMNS = [c for _, cols in SCALE_GROUPS + QUALITY_GROUPS for c in cols]
 
 
-def show(col: Col, value: Decimal | None) -> str:
-    if value is None:
+def value(col: Col, s: SchoolEntry) -> Decimal | None:
+    """A school's figure for a column, as its report stated it; None = not stated."""
+    if col.name in (ERRORS, WARNINGS):
+        n = s.errors if col.name == ERRORS else s.warnings
+        return None if n is None else Decimal(n)
+    return s.number(col.name)
+
+
+def show(col: Col, v: Decimal | None) -> str:
+    if v is None:
         return MISSING
+    if col.total == LEVEL:
+        return "Chưa đạt" if v == 0 else f"Mức {int(v)}"
     if col.pct:
-        return fm.fmt_percent(value, col.places)
-    return fm.fmt_dec(value, col.places, drop_zero=False) if col.places else fm.fmt_int(int(value))
+        return fm.fmt_percent(v, col.places)
+    return fm.fmt_dec(v, col.places, drop_zero=False) if col.places else fm.fmt_int(int(v))
 
 
 def _mean(values: list[Decimal], places: int) -> Decimal:
@@ -65,11 +80,13 @@ def _mean(values: list[Decimal], places: int) -> Decimal:
 
 
 def summary(col: Col, schools: list[SchoolEntry]) -> tuple[Decimal | None, int]:
-    """The scope's value of a column (sum, or mean of the schools' stated values) and how many
-    schools stated it."""
-    values = [v for s in schools if (v := s.number(col.name)) is not None]
+    """The scope's value of a column (sum, mean of the schools' stated values, or the number
+    of schools at level 1 or above) and how many schools stated it."""
+    values = [v for s in schools if (v := value(col, s)) is not None]
     if not values:
         return None, 0
+    if col.total == LEVEL:
+        return Decimal(sum(1 for v in values if v >= 1)), len(values)
     return (sum(values) if col.total == TOTAL else _mean(values, col.places)), len(values)
 
 
@@ -89,47 +106,52 @@ def _short_name(name: str) -> str:
     return name.removeprefix("Trường ").strip()
 
 
-def _level(v: Decimal | None) -> str:
-    return MISSING if v is None else ("Chưa đạt" if v == 0 else f"Mức {int(v)}")
+def _total_cell(col: Col, v: Decimal | None) -> str:
+    if col.total == LEVEL:
+        return MISSING if v is None else f"{fm.fmt_int(int(v))} đạt"
+    return show(col, v) if col.total == TOTAL else ""
 
 
-def figures_table(inp: RollupInput) -> Table:
-    schools = inp.schools
-    head = [[("TT", 1, 2), ("Trường", 1, 2)] + [(g, len(cols), 1) for g, cols in GROUPS]
-            + [("Kiểm định, chuẩn", 2, 1), ("Kiểm tra số liệu", 2, 1)],
-            [(c.label, 1, 1) for c in COLUMNS] + [(c.label, 1, 1) for c in LEVELS]
-            + [("Lỗi", 1, 1), ("Cảnh báo", 1, 1)]]
-    rows = []
-    for i, s in enumerate(schools, start=1):
-        rows.append([fm.fmt_int(i), _short_name(s.name)] + [show(c, s.number(c.name)) for c in COLUMNS]
-                    + [_level(s.number(c.name)) for c in LEVELS]
-                    + [fm.fmt_int(s.errors), fm.fmt_int(s.warnings)])
-    n = len(schools)
-    stated = [s for s in schools if s.source]
-    cover = "" if len(stated) == n else f" ({fm.fmt_int(len(stated))}/{fm.fmt_int(n)} trường)"
-    sums = [summary(c, schools) for c in COLUMNS]
-    total = ["", f"Tổng cộng{cover}"] + [show(c, v) if c.total == TOTAL else "" for c, (v, _) in zip(COLUMNS, sums)]
-    total += [f"{fm.fmt_int(sum(1 for s in schools if (s.number(c.name) or 0) >= 1))} đạt" for c in LEVELS]
-    audits = [s for s in schools if s.audit]
-    total += [fm.fmt_int(sum(s.errors for s in audits)) if audits else MISSING,
-              fm.fmt_int(sum(s.warnings for s in audits)) if audits else MISSING]
-    mean = ["", "Bình quân các trường"] + [show(c, v) if c.total == MEAN else "" for c, (v, _) in zip(COLUMNS, sums)]
-    mean += ["", "", "", ""]
-    notes = [f"Số liệu do kế hoạch của từng trường nêu (cùng lần chạy); tổng cộng là tổng số liệu của "
-             f"các trường, bình quân là bình quân cộng của các trường có số liệu."]
-    partial = [f"{c.label}: {fm.fmt_int(k)}/{fm.fmt_int(n)} trường" for c, (_, k) in zip(COLUMNS, sums)
-               if 0 < k < len(stated)]
-    if partial:
-        notes.append("Các tỉ lệ, số liệu chỉ có ở một số trường (theo cấp học): " + "; ".join(partial) + ".")
-    notes.append("Mức KĐCLGD: mức tự đánh giá kiểm định chất lượng giáo dục; lỗi, cảnh báo: kết quả "
-                 "kiểm tra số liệu đầu vào của trường.")
-    table = make_table("Số liệu chủ yếu của các trường", head, rows + [total, mean], total_rows=2,
-                       landscape=True, notes=notes, widths=(3, 15) + (5,) * len(COLUMNS) + (6, 6, 5, 5))
-    table.numeric = [[j == 0 or (2 <= j < 2 + len(COLUMNS)) or j >= 4 + len(COLUMNS)
-                      for j in range(len(row))] for row in table.rows]
+def figures_table(inp: RollupInput, caption: str, groups: list[tuple[str, list[Col]]],
+                  notes: list[str]) -> Table:
+    """One row per school, then "Tổng cộng" (sums, schools at a level) and "Bình quân"."""
+    schools, cols = inp.schools, [c for _, cs in groups for c in cs]
+    head = [[("TT", 1, 2), ("Trường", 1, 2)] + [(g, len(cs), 1) for g, cs in groups],
+            [(c.label, 1, 1) for c in cols]]
+    rows = [[fm.fmt_int(i), _short_name(s.name)] + [show(c, value(c, s)) for c in cols]
+            for i, s in enumerate(schools, start=1)]
+    n, stated = len(schools), sum(1 for s in schools if s.source)
+    cover = "" if stated == n else f" ({fm.fmt_int(stated)}/{fm.fmt_int(n)} trường)"
+    sums = [summary(c, schools) for c in cols]
+    total = ["", f"Tổng cộng{cover}"] + [_total_cell(c, v) for c, (v, _) in zip(cols, sums)]
+    mean = ["", "Bình quân các trường"] + [show(c, v) if c.total == MEAN else "" for c, (v, _) in zip(cols, sums)]
+    partial = [f"{c.label}: {fm.fmt_int(k)}/{fm.fmt_int(n)} trường" for c, (_, k) in zip(cols, sums)
+               if 0 < k < stated]
+    notes = list(notes) + ([f"Chỉ có ở một số trường (theo cấp học hoặc số liệu đã nhập): "
+                            f"{'; '.join(partial)}."] if partial else [])
+    body = rows + [total] + ([mean] if any(c.total == MEAN for c in cols) else [])
+    table = make_table(caption, head, body, total_rows=len(body) - len(rows), landscape=True, notes=notes,
+                       widths=(4, 20) + tuple(76 // len(cols) for _ in cols))
+    table.numeric = [[j != 1 for j in range(len(row))] for row in body]
     if MISSING_NOTE not in table.notes and any(MISSING in r for r in rows):
         table.notes.append(MISSING_NOTE)
     return table
+
+
+SOURCE_NOTE = ("Số liệu do kế hoạch của từng trường nêu (cùng lần chạy); tổng cộng là tổng số liệu "
+               "của các trường, bình quân là bình quân cộng của các trường có số liệu.")
+
+
+def scale_table(inp: RollupInput) -> Table:
+    return figures_table(inp, "Quy mô và giáo viên của các trường", SCALE_GROUPS, [
+        SOURCE_NOTE, "GV dạy lớp: giáo viên không kể cán bộ quản lý và Tổng phụ trách Đội; định mức GV: "
+        "số giáo viên tối đa theo định mức giáo viên/lớp."])
+
+
+def quality_table(inp: RollupInput) -> Table:
+    return figures_table(inp, "Chất lượng giáo dục, kiểm định và kiểm tra số liệu", QUALITY_GROUPS, [
+        SOURCE_NOTE, "Mức kiểm định: mức tự đánh giá kiểm định chất lượng giáo dục; lỗi, cảnh báo: "
+        "kết quả kiểm tra số liệu đầu vào của trường."])
 
 
 def plans_table(inp: RollupInput) -> Table:
@@ -140,9 +162,9 @@ def plans_table(inp: RollupInput) -> Table:
         states = {p.kind: p.state for p in s.plans}
         rows.append([fm.fmt_int(i), _short_name(s.name)]
                     + [state_label(states.get(k, NO_PLAN)) for k in inp.kinds])
-    rest = (100 - 4 - 26) // max(len(inp.kinds), 1)
-    table = make_table("Tình trạng kế hoạch của các trường", head, rows, landscape=True,
-                       widths=(4, 26) + (rest,) * len(inp.kinds))
+    rest = (100 - 6 - 30) // max(len(inp.kinds), 1)
+    table = make_table("Tình trạng kế hoạch của các trường", head, rows,
+                       widths=(6, 30) + (rest,) * len(inp.kinds))
     table.numeric = [[j == 0 for j in range(len(r))] for r in rows]
     return table
 
@@ -191,7 +213,7 @@ def build_rollup(inp: RollupInput) -> Report:
             _para(f"Báo cáo tổng hợp {fm.fmt_int(len(inp.schools))} trường ({scope}) thuộc "
                   f"{inp.authority or inp.name}, năm học {year}. Số liệu lấy từ kế hoạch của từng trường: "
                   f"{fm.fmt_int(stated)}/{fm.fmt_int(len(inp.schools))} trường có kế hoạch được lập trong lần chạy này."),
-            Heading(2, "II.", "Số liệu chủ yếu"), figures_table(inp),
+            Heading(2, "II.", "Số liệu chủ yếu"), scale_table(inp), quality_table(inp),
             Heading(2, "III.", "Tình trạng kế hoạch"), plans_table(inp),
             ItemList([Item([Run(f"{KINDS[k].label if k in KINDS else k}: {_counts(inp, k)}.")])
                       for k in inp.kinds], "-")]
@@ -212,7 +234,7 @@ def scope_figures(inp: RollupInput) -> dict[str, str]:
     """The roll-up's own figures (totals and means), as plain numbers: the document states them."""
     out = {"so_truong": str(len(inp.schools)), "so_truong_co_so_lieu": str(sum(1 for s in inp.schools if s.source))}
     for c in COLUMNS:
-        value, _ = summary(c, inp.schools)
-        if value is not None:
-            out[c.name] = str(value)
+        v, _ = summary(c, inp.schools)
+        if v is not None:
+            out[f"so_truong_dat_{c.name}" if c.total == LEVEL else c.name] = str(v)
     return out

@@ -108,12 +108,15 @@ def render(inp: RollupInput, tmp: Path, timeout: int = 300) -> dict[str, bytes]:
     from ..params import RollupParams
     from ..render.xlsx import render_xlsx
 
+    from ..worker import stderr_to
+
     source = tmp / "tong_hop.json"
     source.write_text(inp.to_json(), encoding="utf-8")
     params = RollupParams(records=str(source)).to_papermill()
-    nb = pm.execute_notebook(str(NOTEBOOK), str(tmp / "executed.ipynb"), parameters=params,
-                             kernel_name="kehoach", progress_bar=False, report_mode=True,
-                             execution_timeout=timeout, cwd=str(tmp))
+    with stderr_to(tmp / "kernel.log"):  # the kernel's start-up chatter stays out of the terminal
+        nb = pm.execute_notebook(str(NOTEBOOK), str(tmp / "executed.ipynb"), parameters=params,
+                                 kernel_name="kehoach", progress_bar=False, report_mode=True,
+                                 execution_timeout=timeout, cwd=str(tmp))
     verdict = notebook.check_output(nb)
     if verdict:
         raise RuntimeError(verdict[1])
