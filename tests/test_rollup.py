@@ -149,3 +149,66 @@ def test_excel_has_numbers_with_formats_spanned_headers_and_a_frozen_header():
     assert ws.cell(4, 5).value == 32.0 and ws.cell(4, 5).number_format == "#,##0.0"
     q = wb["Bảng 2"]
     assert q.cell(6, 7).value == pytest.approx(0.203) and q.cell(6, 7).number_format == "#,##0.0%"  # as printed
+
+
+# --- a real run ---------------------------------------------------------------------------
+
+def _run(mini, out, *extra) -> int:
+    from kehoach_nb.cli import main
+
+    return main(["run", "--dataset", str(mini), "--out", str(out), "--formats", "html", "--jobs", "1",
+                 "--rollup", *extra])
+
+
+def _rollup_doc(folder):
+    import nbformat
+
+    from kehoach_nb import notebook
+
+    return notebook.document(nbformat.read(folder / "bao_cao_tong_hop.ipynb", as_version=4))
+
+
+@pytest.mark.integration
+def test_a_run_writes_the_rollup_from_the_records_and_renders_it_again_only_on_change(mini, tmp_path):
+    import json
+
+    from kehoach_nb import formatting as fm
+
+    out = tmp_path / "outputs"
+    assert _run(mini, out) == 0
+    year = out / "mini" / "2024"
+    folder = year / "_tong_hop"
+    for ext in ("ipynb", "html", "pdf", "docx", "xlsx", "key"):
+        assert (folder / f"bao_cao_tong_hop.{ext}").is_file(), ext
+    assert 'href="_tong_hop/bao_cao_tong_hop.xlsx"' in (year / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024/_tong_hop/bao_cao_tong_hop.pdf"' in (out / "mini" / "index.html").read_text(encoding="utf-8")
+    records = {s: json.loads((year / s / "ke_hoach_phat_trien_giao_duc.chi_so.json").read_text(encoding="utf-8"))
+               for s in ("TH01", "THCS01")}
+    doc = _rollup_doc(folder)
+    scale = _tables(doc)[0]
+    for sid, rec_ in records.items():
+        row = scale.rows[0 if sid == "TH01" else 1]
+        assert row[3] == fm.fmt_int(int(rec_["figures"]["so_hoc_sinh"]))  # as the school's plan states
+    assert int(doc.figures["so_hoc_sinh"]) == sum(int(r["figures"]["so_hoc_sinh"]) for r in records.values())
+
+    html = folder / "bao_cao_tong_hop.html"
+    stamp = html.stat().st_mtime_ns
+    assert _run(mini, out) == 0
+    assert html.stat().st_mtime_ns == stamp  # nothing changed: not rendered again
+
+    path = mini / "enrollment_by_grade.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("THCS01,2024,plan,6,2,62", "THCS01,2024,plan,6,2,63"),
+                    encoding="utf-8")
+    assert _run(mini, out) == 0
+    changed = _tables(_rollup_doc(folder))[0]
+    assert changed.rows[0] == scale.rows[0]  # TH01 as before
+    assert changed.rows[1] != scale.rows[1] and changed.rows[2] != scale.rows[2]  # THCS01, totals
+    assert int(changed.rows[2][3].replace(".", "")) == int(scale.rows[2][3].replace(".", "")) + 1
+
+    path.write_text(path.read_text(encoding="utf-8").replace("TH01,2023,actual,1,3,102", "TH01,2023,actual,1,3,abc"),
+                    encoding="utf-8")
+    assert _run(mini, out) == 1
+    doc = _rollup_doc(folder)
+    scale, plans = _tables(doc)[0], _tables(doc)[2]
+    assert plans.rows[0][2] == state_label("invalid_input") and set(scale.rows[0][2:]) == {"—"}
+    assert scale.rows[2][1] == "Tổng cộng (1/2 trường)" and scale.rows[2][3] == changed.rows[1][3]
