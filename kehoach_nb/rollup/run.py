@@ -49,9 +49,10 @@ def _record(task: Task) -> tuple[dict, str] | None:
         return None
 
 
-def _documents(ds: Dataset, sid: str, opts) -> list[str]:
+def _documents(ds: Dataset, sid: str) -> list[str]:
+    """Every document the dataset asks of this school (a run limited by --docs still rolls up all)."""
     own = school_documents(ds, sid)
-    return [d for d in (opts.docs or ds.config.documents) if d in own or not own]
+    return [d for d in ds.config.documents if d in own or not own]
 
 
 def gather(ds: Dataset, out_root: Path, opts) -> dict[int, RollupInput]:
@@ -68,7 +69,7 @@ def gather(ds: Dataset, out_root: Path, opts) -> dict[int, RollupInput]:
         row = school.loc[sid]
         entry = SchoolEntry(sid, str(row.get("name") or sid), str(row.get("school_level") or ""))
         year = cfg.school_year
-        for doc in _documents(ds, sid, opts):
+        for doc in _documents(ds, sid):
             found, outcome = None, last.get((sid, doc))
             if valid:
                 task = make_task(ds, out_root, opts, sid, doc)
@@ -81,7 +82,7 @@ def gather(ds: Dataset, out_root: Path, opts) -> dict[int, RollupInput]:
                 entry.audit, entry.source, entry.record_hash = found[0].get("audit"), doc, found[1]
         by_year.setdefault(year, []).append(entry)
     return {year: RollupInput(ds.root.resolve().name, cfg.name, cfg.authority, cfg.authority_parent,
-                              cfg.authority_place, year, list(opts.docs or cfg.documents), schools)
+                              cfg.authority_place, year, list(cfg.documents), schools)
             for year, schools in by_year.items()}
 
 
@@ -106,6 +107,7 @@ def render(inp: RollupInput, tmp: Path, timeout: int = 300) -> dict[str, bytes]:
     from .. import notebook
     from ..export import EXPORTERS
     from ..params import RollupParams
+    from ..preflight import check_glyphs
     from ..render.xlsx import render_xlsx
 
     from ..worker import stderr_to
@@ -121,6 +123,7 @@ def render(inp: RollupInput, tmp: Path, timeout: int = 300) -> dict[str, bytes]:
     if verdict:
         raise RuntimeError(verdict[1])
     doc = notebook.document(nb)
+    check_glyphs(doc, FOLDER)  # school names come from the data: every character must print
     files = {f"{KIND}.ipynb": nbformat.writes(nb).encode("utf-8")}
     for fmt in FORMATS:
         files[f"{KIND}.{fmt}"] = render_xlsx(doc) if fmt == "xlsx" else EXPORTERS[fmt]().from_document(doc)
