@@ -212,3 +212,15 @@ def test_a_run_writes_the_rollup_from_the_records_and_renders_it_again_only_on_c
     scale, plans = _tables(doc)[0], _tables(doc)[2]
     assert plans.rows[0][2] == state_label("invalid_input") and set(scale.rows[0][2:]) == {"—"}
     assert scale.rows[2][1] == "Tổng cộng (1/2 trường)" and scale.rows[2][3] == changed.rows[1][3]
+
+
+def test_excel_uses_one_precision_per_column_and_prints_landscape():
+    openpyxl = pytest.importorskip("openpyxl")
+    from kehoach_nb.render.xlsx import render_xlsx
+
+    schools = [_school("A", 10, 320, 15, extra={"ty_le_hoan_thanh_chuong_trinh_cap_hoc": "100"}),
+               _school("B", 12, 410, 19, extra={"ty_le_hoan_thanh_chuong_trinh_cap_hoc": "99.5"})]
+    ws = openpyxl.load_workbook(io.BytesIO(render_xlsx(build_rollup(_input(schools)).document)))["Bảng 2"]
+    assert [ws.cell(r, 5).value for r in (4, 5)] == [1, 0.995]
+    assert {ws.cell(r, 5).number_format for r in (4, 5)} == {"#,##0.0%"}  # "100%" beside "99,5%"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$3"

@@ -24,16 +24,21 @@ FONT = "Times New Roman"
 DECIMALS = re.compile(r",(\d+)%?$")
 
 
-def number_format(text: str) -> str:
-    """Excel number format for a formatted Vietnamese number: places kept, % as percent."""
+def places_of(text: str) -> int:
     m = DECIMALS.search(text)
-    places = len(m.group(1)) if m else 0
+    return len(m.group(1)) if m else 0
+
+
+def number_format(text: str, places: int | None = None) -> str:
+    """Excel number format for a formatted Vietnamese number: its places (or the column's, so
+    "100%" shows as "100,0%" beside "99,5%"), % as percent."""
+    places = places_of(text) if places is None else places
     base = "#,##0" + ("." + "0" * places if places else "")
     return base + "%" if text.endswith("%") else base
 
 
-def cell_value(text: str, numeric: bool):
-    """(value, number format) of a table cell; text stays text."""
+def cell_value(text: str, numeric: bool, places: int | None = None):
+    """(value, number format) of a table cell; text (and "—") stays text."""
     if not numeric or not text:
         return text, None
     try:
@@ -42,7 +47,19 @@ def cell_value(text: str, numeric: bool):
         return text, None
     if text.endswith("%"):
         value = value / 100
-    return (int(value) if value == value.to_integral_value() and "," not in text else float(value)), number_format(text)
+    number = int(value) if value == value.to_integral_value() and "," not in text else float(value)
+    return number, number_format(text, places)
+
+
+def _column_places(table: Table) -> dict[int, int]:
+    """The most decimal places printed in each column: one precision per column."""
+    out: dict[int, int] = {}
+    for i, row in enumerate(table.rows):
+        numeric = table.numeric[i] if i < len(table.numeric) else []
+        for j, text in enumerate(row):
+            if j < len(numeric) and numeric[j]:
+                out[j] = max(out.get(j, 0), places_of(text))
+    return out
 
 
 def _sheet(wb: Workbook, table: Table, index: int) -> None:
@@ -67,10 +84,11 @@ def _sheet(wb: Workbook, table: Table, index: int) -> None:
             c += head.colspan
     first = top + len(table.header)
     totals_from = len(table.rows) - table.total_rows
+    places = _column_places(table)
     for i, row in enumerate(table.rows):
         numeric = table.numeric[i] if i < len(table.numeric) else [False] * len(row)
         for j, text in enumerate(row):
-            value, fmt = cell_value(text, numeric[j] if j < len(numeric) else False)
+            value, fmt = cell_value(text, numeric[j] if j < len(numeric) else False, places.get(j))
             cell = ws.cell(first + i, j + 1, value)
             cell.font = Font(name=FONT, bold=i >= totals_from)
             cell.border = BOX
@@ -80,6 +98,11 @@ def _sheet(wb: Workbook, table: Table, index: int) -> None:
     for k, note in enumerate(table.notes):
         ws.cell(first + len(table.rows) + 1 + k, 1, note).font = Font(name=FONT, italic=True)
     ws.freeze_panes = ws.cell(first, 3 if table.columns > 3 else 1)
+    ws.print_title_rows = f"{top}:{first - 1}"  # the header repeats on every printed page
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if table.landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     for j in range(1, table.columns + 1):
         longest = max((len(str(r[j - 1])) for r in table.rows if j - 1 < len(r)), default=4)
         ws.column_dimensions[get_column_letter(j)].width = min(max(longest + 2, 9), 45)
