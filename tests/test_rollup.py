@@ -207,11 +207,16 @@ def test_a_run_writes_the_rollup_from_the_records_and_renders_it_again_only_on_c
 
     path.write_text(path.read_text(encoding="utf-8").replace("TH01,2023,actual,1,3,102", "TH01,2023,actual,1,3,abc"),
                     encoding="utf-8")
-    assert _run(mini, out) == 1
+    yaml = mini / "dataset.yaml"  # marked drafts in empty sections: a final plan is refused
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "placeholders: true\n", encoding="utf-8")
+    assert _run(mini, out, "--state", "ban_hanh") == 1
     doc = _rollup_doc(folder)
     scale, plans = _tables(doc)[0], _tables(doc)[2]
-    assert plans.rows[0][2] == state_label("invalid_input") and set(scale.rows[0][2:]) == {"—"}
-    assert scale.rows[2][1] == "Tổng cộng (1/2 trường)" and scale.rows[2][3] == changed.rows[1][3]
+    assert [r[2] for r in plans.rows] == [state_label("invalid_input"), state_label("not_final")]
+    assert set(scale.rows[0][2:]) == set(scale.rows[1][2:]) == {"—"}  # no current record: no figures
+    assert scale.rows[2][1] == "Tổng cộng (0/2 trường)"
+    text = plain_text(doc)
+    assert "Trường THCS Đồng Tâm: Kế hoạch phát triển giáo dục: chưa đủ điều kiện ban hành" in text
 
 
 def test_excel_uses_one_precision_per_column_and_prints_landscape():
