@@ -161,6 +161,8 @@ def cmd_run(args, stop: StopSignals | None = None) -> int:
     finally:
         progress.close()
     failed = _print_summary(result, Path(args.out) / result.ds.root.resolve().name)
+    if opts.rollup and not result.signum:
+        print(f"Báo cáo tổng hợp: {Path(args.out) / result.ds.root.resolve().name}/<năm học>/_tong_hop/")
     if result.signum:
         print(f"\n{STOP_MESSAGES[result.signum]} Các báo cáo đã xong được giữ và ghi vào sổ; "
               "chạy lại cùng lệnh để làm tiếp phần còn thiếu.", file=sys.stderr)

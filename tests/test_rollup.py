@@ -129,6 +129,13 @@ def test_over_a_norm_is_named_and_the_frame_is_the_offices():
     assert isinstance(doc.blocks[-1], Closing)
 
 
+def test_text_is_nfc():
+    import unicodedata
+
+    text = plain_text(build_rollup(_input(SCHOOLS)).document)
+    assert unicodedata.normalize("NFC", text) == text
+
+
 def test_input_round_trips_through_json():
     inp = _input(SCHOOLS)
     assert RollupInput.from_json(inp.to_json()) == inp
@@ -195,6 +202,10 @@ def test_a_run_writes_the_rollup_from_the_records_and_renders_it_again_only_on_c
     stamp = html.stat().st_mtime_ns
     assert _run(mini, out) == 0
     assert html.stat().st_mtime_ns == stamp  # nothing changed: not rendered again
+    from kehoach_nb.cli import main
+
+    assert main(["rollup", "--dataset", str(mini), "--out", str(out), "--formats", "html"]) == 0
+    assert html.stat().st_mtime_ns == stamp  # the subcommand finds the same run's records
 
     path = mini / "enrollment_by_grade.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("THCS01,2024,plan,6,2,62", "THCS01,2024,plan,6,2,63"),
