@@ -266,6 +266,8 @@ def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
     end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]))
     blocks = [header(f, title, ctx.state)] + numbered(body) + [end]
     audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year)
-    figures = dict(ctx.builder.raw_values)
+    from .record import record_figures
+
+    figures = {**record_figures(ctx), **ctx.builder.raw_values}  # what the roll-up reads
     return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state, figures,
                      list(ctx.builder.warnings)), ctx.builder.texts)
