@@ -64,7 +64,7 @@ def rooms_inventory(f: Facts, standard_level: str, classes: int | None, caption:
         needs.append(n or 0)
         adds.append(add if n is not None else 0)
         rows.append([label, fm.fmt_int(h) if h is not None else NOT_COUNTED,
-                     fm.fmt_int(n) if n else "", _add_cell(n, add)])
+                     fm.fmt_int(n) if n else (fm.DASH if entry == "phong_hoc" else ""), _add_cell(n, add)])
     rows.append(["Tổng số", fm.fmt_int(ind.known_sum(haves)), fm.fmt_int(sum(needs)),
                  fm.fmt_int(ind.known_sum(adds))])
     notes = [f"Danh mục phòng theo {basis}; phòng học: mỗi lớp 01 phòng." if basis
