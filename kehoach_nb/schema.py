@@ -81,6 +81,8 @@ TABLES: dict[str, Table] = {
             _c("num_sites", **COUNT), _c("land_area_m2", "dec", min_value=0),
             _c("playground_area_m2", "dec", min_value=0),
             _c("cqg_level", "int", min_value=0, max_value=2),
+            _c("cqg_year", "int", min_value=1990, max_value=2100), _c("cqg_month", "int", min_value=1, max_value=12),
+            _c("school_rank", "enum", choices=("I", "II", "III")),
             _c("principal_name"),
         ), "Thông tin chung của nhà trường", fact=False, keys=("school_id",)),
         Table("document_meta", (

@@ -106,11 +106,12 @@ def staff_need_table(f: Facts, tables: dict) -> Table | None:
     rows = [["Giáo viên", fm.fmt_int(have_t), fm.fmt_int(teachers), _delta(have_t, teachers)],
             ["Phó hiệu trưởng", fm.fmt_int(have_vp), fm.fmt_int(vp), _delta(have_vp, vp)]]
     year = fm.fmt_school_year(st.year) if st else fm.fmt_school_year(f.year)
+    have = "Bố trí theo kế hoạch" if st and st.scenario == "plan" else "Hiện có"
     notes = [f"Năm học {fm.fmt_school_year(f.year)}: {fm.fmt_int(classes)} lớp"
              + (f"; định mức {fm.fmt_dec(cat.norm_value(rule), 2, False)} giáo viên/lớp ({rule['basis']})."
                 if rule else "; chưa xác định được định mức giáo viên/lớp (chưa có số học sinh học 2 buổi/ngày).")]
     return make_table(f"Nhu cầu giáo viên, cán bộ quản lý năm học {fm.fmt_school_year(f.year)} theo định mức",
-                      [[("Chức danh", 1, 1), (f"Hiện có ({year})", 1, 1), ("Theo định mức", 1, 1),
+                      [[("Chức danh", 1, 1), (f"{have} ({year})", 1, 1), ("Theo định mức", 1, 1),
                         ("Thừa (+), thiếu (−)", 1, 1)]], rows, notes=notes)
 
 
