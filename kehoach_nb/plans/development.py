@@ -59,6 +59,12 @@ def _context(ctx: Context) -> list[Sec]:
     return secs
 
 
+def _grouped(out: dict, secs: list[Sec]) -> list[Sec]:
+    """A level's outline may put the context sections under one heading (A.1, then 1.1–1.4)."""
+    group = out.get("context_group")
+    return [Sec(group, children=secs)] if group else secs
+
+
 def _area_results(ctx: Context, area: str) -> Sec:
     b = ctx.builder
     f, labels = b.f, level_outline(b.f)["results"]
@@ -86,7 +92,7 @@ def _part1(ctx: Context) -> list:
     prev = f.previous or f.plan
     year = fm.fmt_school_year(prev.year if prev else f.year - 1)
     return part("Phần thứ nhất", f"BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM HỌC {year}", sections(2, [
-        Sec("ĐẶC ĐIỂM TÌNH HÌNH", children=_context(ctx)),
+        Sec("ĐẶC ĐIỂM TÌNH HÌNH", children=_grouped(out, _context(ctx))),
         Sec(f"KẾT QUẢ THỰC HIỆN NĂM HỌC {year}", children=[_area_results(ctx, a) for a in out["areas"]]),
     ], style="alpha"))
 
@@ -122,12 +128,13 @@ def _area_plan(ctx: Context, area: str) -> Sec:
                      else b.analyst(key, labels["chi_tieu"], label, optional=no_draft))
     if not targets:
         b.texts[key] = ""
-    return Sec(label, children=[
-        Sec(labels["muc_tieu"], goals + b.analyst(f"ke_hoach.{area}.muc_tieu", labels["muc_tieu"], label,
-                                                  optional=bool(goals) or no_draft)),
-        Sec(labels["chi_tieu"], target_blocks),
-        Sec(labels["bien_phap"], b.analyst(f"ke_hoach.{area}.bien_phap", labels["bien_phap"], label,
-                                           optional=no_draft))])
+    aims = goals + b.analyst(f"ke_hoach.{area}.muc_tieu", labels["muc_tieu"], label,
+                             optional=bool(goals) or no_draft)
+    measures = Sec(labels["bien_phap"], b.analyst(f"ke_hoach.{area}.bien_phap", labels["bien_phap"], label,
+                                                  optional=no_draft))
+    if labels.get("muc_tieu_chi_tieu"):  # one section for aims and targets (seed 000: X.1, X.2)
+        return Sec(label, children=[Sec(labels["muc_tieu_chi_tieu"], aims + target_blocks), measures])
+    return Sec(label, children=[Sec(labels["muc_tieu"], aims), Sec(labels["chi_tieu"], target_blocks), measures])
 
 
 def _part2(ctx: Context, legal: list[dict]) -> list:
