@@ -30,7 +30,8 @@ def passage_blocks(text: str) -> list:
 
 
 _BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S).*\S\1\s*$")
-_NUMBER = re.compile(r"^\s*(?:\d+\.)*\d+\.?\s+|^\s*[a-zđ]\)\s+|^\s*[a-zđ]\.\s+")
+_NUMBER = re.compile(r"^\s*(?:\d+\.)*\d+\.?\s*")
+_LETTERED = re.compile(r"^\s*[a-zđ][).]\s")  # "a) …": the school's own lettered sub-heading, kept
 
 
 def markdown_blocks(md: str, number: str | None = None) -> list:
@@ -58,10 +59,11 @@ def _split_bold_lines(md: str) -> str:
 
 
 def number_subheadings(blocks: list, prefix: str) -> list:
-    """Sub-headings numbered under their section ("3.1." → "3.1.1.", "3.1.2.")."""
+    """Sub-headings numbered under their section ("3.1." → "3.1.1.", "3.1.2."); lettered ones
+    ("a) …") keep their letter and are not counted."""
     out, n = [], 0
     for b in blocks:
-        if isinstance(b, Paragraph) and b.style == "subheading":
+        if isinstance(b, Paragraph) and b.style == "subheading" and not _LETTERED.match(b.text):
             n += 1
             title = _NUMBER.sub("", b.text, count=1)
             b = Paragraph([Run(f"{prefix}{n}. {title}", True, b.runs[0].italic if b.runs else False)],
