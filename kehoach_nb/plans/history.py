@@ -108,11 +108,12 @@ def year_end_quality(ctx: Context) -> Table | None:
         assessed = ind.total(hit["assessed"]) if len(hit) and "assessed" in hit else None
         base = assessed if assessed is not None else g["students"]
         body.append([f"Khối {g['grade']}", fm.fmt_int(g["students"])] + [
-            "" if col == "completed_primary" and g["grade"] != 5 else _completion_cell(rows, g["grade"], col, base)
-            for col, _ in cols])
+            "" if col == "completed_primary" and g["grade"] != 5
+            else _completion_cell(rows, g["grade"], col, base) for col, _ in cols])
     head = [[("Khối lớp", 1, 1), ("Số học sinh", 1, 1)] + [(label, 1, 1) for _, label in cols]]
+    note = "Tỉ lệ tính trên số học sinh được đánh giá (khi có), nếu không trên số học sinh."
     return make_table(f"Chất lượng giáo dục cuối năm học {fm.fmt_school_year(f.year - 1)}", head, body,
-                      notes=["Tỉ lệ tính trên số học sinh được đánh giá (khi có), nếu không trên số học sinh."])
+                      notes=[note])
 
 
 def planned_results(ctx: Context) -> list[Table]:

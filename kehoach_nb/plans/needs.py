@@ -64,7 +64,8 @@ def rooms_inventory(f: Facts, standard_level: str, classes: int | None, caption:
         needs.append(n or 0)
         adds.append(add if n is not None else 0)
         rows.append([label, fm.fmt_int(h) if h is not None else NOT_COUNTED,
-                     fm.fmt_int(n) if n else (fm.DASH if entry == "phong_hoc" else ""), _add_cell(n, add)])
+                     fm.fmt_int(n) if n else (fm.DASH if entry == "phong_hoc" else ""),
+                     _add_cell(n, add)])
     rows.append(["Tổng số", fm.fmt_int(ind.known_sum(haves)), fm.fmt_int(sum(needs)),
                  fm.fmt_int(ind.known_sum(adds))])
     notes = [f"Danh mục phòng theo {basis}; phòng học: mỗi lớp 01 phòng." if basis
@@ -92,27 +93,32 @@ def _delta(have: int | None, norm: int | None) -> str:
     return fm.fmt_delta(have - norm) if have is not None and norm is not None else fm.DASH
 
 
+def _norm_note(f: Facts, rule: dict | None) -> str:
+    ratio = (f"định mức {fm.fmt_dec(cat.norm_value(rule), 2, False)} giáo viên/lớp ({rule['basis']})"
+             if rule else "chưa xác định được định mức giáo viên/lớp (chưa có số học sinh học 2 buổi/ngày)")
+    return f"Năm học {fm.fmt_school_year(f.year)}: {fm.fmt_int(f.plan.classes)} lớp; {ratio}."
+
+
 def staff_need_table(f: Facts, tables: dict) -> Table | None:
-    """Teachers and vice-principals the plan year's classes allow, against those the school has."""
+    """Teachers and vice-principals the plan year's classes allow, against those the school has
+    (or plans, when the plan year's staff is entered)."""
     if f.plan is None:
         return None
     st = plan_staff(f, tables)
     classes = f.plan.classes
-    rule = ind.teacher_norm_rule(f.level, f.sessions, f.on)
     teachers = ind.teacher_norm(classes, f.level, f.sessions, f.on)
-    vp = ind.vice_principal_norm(classes, f.school.get("terrain_zone"), f.level, f.school.get("num_sites"), f.on)
+    vp = ind.vice_principal_norm(classes, f.school.get("terrain_zone"), f.level,
+                                 f.school.get("num_sites"), f.on)
     have_t = st.teaching if st else None
     have_vp = st.vice_principals if st else None
     rows = [["Giáo viên", fm.fmt_int(have_t), fm.fmt_int(teachers), _delta(have_t, teachers)],
             ["Phó hiệu trưởng", fm.fmt_int(have_vp), fm.fmt_int(vp), _delta(have_vp, vp)]]
-    year = fm.fmt_school_year(st.year) if st else fm.fmt_school_year(f.year)
+    year = fm.fmt_school_year(st.year if st else f.year)
     have = "Bố trí theo kế hoạch" if st and st.scenario == "plan" else "Hiện có"
-    notes = [f"Năm học {fm.fmt_school_year(f.year)}: {fm.fmt_int(classes)} lớp"
-             + (f"; định mức {fm.fmt_dec(cat.norm_value(rule), 2, False)} giáo viên/lớp ({rule['basis']})."
-                if rule else "; chưa xác định được định mức giáo viên/lớp (chưa có số học sinh học 2 buổi/ngày).")]
+    head = [[("Chức danh", 1, 1), (f"{have} ({year})", 1, 1), ("Theo định mức", 1, 1),
+             ("Thừa (+), thiếu (−)", 1, 1)]]
     return make_table(f"Nhu cầu giáo viên, cán bộ quản lý năm học {fm.fmt_school_year(f.year)} theo định mức",
-                      [[("Chức danh", 1, 1), (f"{have} ({year})", 1, 1), ("Theo định mức", 1, 1),
-                        ("Thừa (+), thiếu (−)", 1, 1)]], rows, notes=notes)
+                      head, rows, notes=[_norm_note(f, ind.teacher_norm_rule(f.level, f.sessions, f.on))])
 
 
 QUALIFICATIONS = [
