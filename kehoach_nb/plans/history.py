@@ -134,5 +134,6 @@ def organisation(ctx: Context) -> str:
     st = plan_staff(f, ctx.tables)
     if st is None:
         return ""
-    return narrative.render_passage("to_chuc_thuc_hien", vp=st.vice_principals, teachers=st.teachers,
-                                    nv=st.nv, year=f.year, pad=ctx.builder.pad)
+    principal = ind.role_count(st.by_role, "hieu_truong") if "hieu_truong" in st.by_role.index else None
+    return narrative.render_passage("to_chuc_thuc_hien", principal=principal, vp=st.vice_principals,
+                                    teachers=st.teachers, nv=st.nv, year=f.year, pad=ctx.builder.pad).strip()
