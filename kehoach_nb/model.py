@@ -129,6 +129,7 @@ class Commentary:
     stale: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)
+    number: str | None = None  # the section number its sub-headings extend ("3.1."); None: unnumbered
 
 
 @dataclass

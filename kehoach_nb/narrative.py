@@ -267,9 +267,17 @@ def _noun(code: str) -> str:
     return NOUNS.get(code) or NOUNS.get(code[:1]) or "học sinh"
 
 
-def closing_sentence(document_name: str, school_name: str) -> str:
-    """"Trên đây là Kế hoạch … của Trường …. Đề nghị …/."."""
-    return render_passage("closing", name=document_name, school=school_name)
+def closing_sentence(document_name: str, school_name: str, request: str | None = None) -> str:
+    """"Trên đây là Kế hoạch … của Trường …. Đề nghị …/.": the school's own request when it
+    has one (narrative `loi_ket`), else the usual one."""
+    request = (request or "").strip().rstrip("/").rstrip()
+    request = request if not request or request.endswith(".") else request + "."
+    return render_passage("closing", name=document_name, school=school_name, request=request)
+
+
+def lead_in(document_name: str, school_name: str) -> str:
+    """"Trường … xây dựng Kế hoạch … như sau:"."""
+    return render_passage("lead_in", name=document_name, school=school_name)
 
 
 def draft_text(title: str, area: str) -> str:
