@@ -342,6 +342,9 @@ def print_report(res: dict) -> None:
     print(f"naive per school: {s['naive_per_school_s']:.2f} s ({steps})")
     print(f"naive loop for all {res['n']} schools: {s['naive_total_s_extrapolated']:.0f} s "
           f"(EXTRAPOLATED from {res['naive_n']} schools)")
+    if ph["naive"]["failures"] or ph["full"]["failures"]:
+        print(f"!! {ph['naive']['failures']} naive and {ph['full']['failures']} kehoach reports FAILED: the "
+              "ratio below compares unequal work and is NOT valid (naive PDFs need `pip install -e '.[bench]'`)")
     print(f"speed ratio naive/kehoach run (html,pdf): {s['speed_ratio']:.2f}× (target ≥ 12×: "
           f"{'met' if s['target_12x_met'] else 'NOT met'}); with docx added: "
           f"{s['speed_ratio_with_docx']:.2f}×")
