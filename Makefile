@@ -23,7 +23,7 @@ system-deps:
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT) >/dev/null
 
 demo: $(STAMP)
-	$(VENV)/bin/kehoach run --dataset params/demo
+	$(VENV)/bin/kehoach run --dataset params/demo --rollup
 
 seeds: $(STAMP)
 	-$(VENV)/bin/kehoach run --dataset params/seeds

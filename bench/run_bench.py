@@ -49,10 +49,14 @@ DOC = "ke_hoach_phat_trien_giao_duc"
 
 # --- measuring ------------------------------------------------------------------
 class TreeSampler:
-    """Peak resident memory of this process's descendants, sampled every `period` s."""
+    """Peak resident memory of this process's descendants, sampled every `period` s.
+
+    RSS counts a page once per process that maps it, so forked kernels count the pages they
+    share with their zygote again; PSS splits each shared page between its processes and so
+    adds up to the memory the tree really holds. Both are kept."""
 
     def __init__(self, period: float = 0.2):
-        self.period, self.peak_total, self.peak_single = period, 0, 0
+        self.period, self.peak_total, self.peak_single, self.peak_pss = period, 0, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -67,13 +71,16 @@ class TreeSampler:
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.wait(self.period):
-            rss = []
+            rss, pss = [], []
             for p in me.children(recursive=True):
                 try:
-                    rss.append(p.memory_info().rss)
+                    full = p.memory_full_info()
+                    rss.append(full.rss)
+                    pss.append(full.pss)
                 except psutil.Error:
                     pass
             self.peak_total = max(self.peak_total, sum(rss))
+            self.peak_pss = max(self.peak_pss, sum(pss))
             self.peak_single = max([self.peak_single, *rss])
 
 
@@ -86,6 +93,7 @@ class Phase:
     children_cpu_s: float = 0.0
     foreign_cpu_s: float = 0.0  # CPU used on the machine by processes outside this benchmark
     peak_tree_rss_mb: float = 0.0
+    peak_tree_pss_mb: float = 0.0
     peak_process_rss_mb: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # summed seconds per step
     failures: int = 0
@@ -123,6 +131,7 @@ class Measure:
         ours = p.children_cpu_s + (own.user + own.system - own0)
         p.foreign_cpu_s = max(0.0, _busy_cpu() - busy0 - ours)
         p.peak_tree_rss_mb = self.sampler.peak_total / 2**20
+        p.peak_tree_pss_mb = self.sampler.peak_pss / 2**20
         p.peak_process_rss_mb = self.sampler.peak_single / 2**20
 
 
@@ -321,10 +330,11 @@ def print_report(res: dict) -> None:
             ("kehoach run (fresh)", ph["full"], res["n"]), ("kehoach run (no-op)", ph["noop"], res["n"]),
             ("kehoach run +docx", ph["full_docx"], res["n"])]
     print(f"{'phase':22} {'schools':>7} {'wall s':>8} {'s/school':>8} {'CPU s/school':>12} "
-          f"{'peak tree MB':>12} {'peak proc MB':>12} {'other CPUs':>10} {'fail':>4}")
+          f"{'peak tree MB':>12} {'tree PSS MB':>11} {'peak proc MB':>12} {'other CPUs':>10} {'fail':>4}")
     for label, p, k in rows:
         print(f"{label:22} {k:7d} {p['wall_s']:8.1f} {p['wall_s'] / k:8.2f} "
               f"{p['children_cpu_s'] / k:12.2f} {p['peak_tree_rss_mb']:12.0f} "
+              f"{p.get('peak_tree_pss_mb', 0):11.0f} "
               f"{p['peak_process_rss_mb']:12.0f} {p['foreign_cpu_s'] / p['wall_s']:10.2f} "
               f"{p['failures']:4d}")
     print("(other CPUs: mean number of CPUs busy with processes outside the benchmark)")
@@ -332,6 +342,9 @@ def print_report(res: dict) -> None:
     print(f"naive per school: {s['naive_per_school_s']:.2f} s ({steps})")
     print(f"naive loop for all {res['n']} schools: {s['naive_total_s_extrapolated']:.0f} s "
           f"(EXTRAPOLATED from {res['naive_n']} schools)")
+    if ph["naive"]["failures"] or ph["full"]["failures"]:
+        print(f"!! {ph['naive']['failures']} naive and {ph['full']['failures']} kehoach reports FAILED: the "
+              "ratio below compares unequal work and is NOT valid (naive PDFs need `pip install -e '.[bench]'`)")
     print(f"speed ratio naive/kehoach run (html,pdf): {s['speed_ratio']:.2f}× (target ≥ 12×: "
           f"{'met' if s['target_12x_met'] else 'NOT met'}); with docx added: "
           f"{s['speed_ratio_with_docx']:.2f}×")

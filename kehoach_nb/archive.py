@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -71,7 +73,13 @@ def git_commit(cwd: Path) -> str | None:
 
 
 def environment() -> dict:
-    """Toolkit, Python and key package versions (no machine paths)."""
+    """Toolkit, Python and key package versions (no machine paths); a copy, read once per
+    process (a worker records it for every report it renders)."""
+    return copy.deepcopy(_environment())
+
+
+@functools.cache
+def _environment() -> dict:
     versions = {}
     for name in KEY_PACKAGES:
         try:

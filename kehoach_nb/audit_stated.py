@@ -10,6 +10,7 @@ year, scenario, unit) is stated with two values in two places of the document.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -99,19 +100,30 @@ def term_value(tables, term: str, year, scenario, scope, ctx) -> Decimal | None:
     return _column_value(_rows(tables, table, year, scenario, scope), table, column, scope, ctx)
 
 
-def _missing_rooms(tables, year, scope, ctx) -> Decimal | None:
-    """Required room types (TT 13/2020 list of the school's standard level) stated as 0."""
-    if ctx.level is None:
-        return None
-    rooms = [r for r in tables.get("facility_room") or [] if r.get("school_year") == year]
-    if not rooms:
-        return None
+def _required_room_types(rooms: Rows, scope, ctx) -> list[str]:
+    """The room list in force on the document's date (TT 13/2020, of the standard level in the
+    scope), else every non-classroom type of the inventory."""
+    on = ctx.doc_date or dt.date(int(rooms[0]["school_year"]), 9, 5)
+    listed = cat.required_rooms(ctx.level, scope.get("muc", ["muc_1"])[0], on) if ctx.level else None
+    types = listed[0] if listed else list(dict.fromkeys(r["room_type"] for r in rooms
+                                                         if r["room_type"] != "phong_hoc"))
     wanted = scope.get("room_type", ["*"])
-    required = [t for t in cat.required_rooms(ctx.level, scope.get("muc", ["muc_1"])[0])
-                if _matches(t, wanted)]
+    return [t for t in types if _matches(t, wanted)]
+
+
+def _room_counts(rooms: Rows) -> dict[str, int]:
     counts: dict[str, int] = {}
     for r in rooms:
         counts[r["room_type"]] = counts.get(r["room_type"], 0) + (num(r["count"]) or 0)
+    return counts
+
+
+def _missing_rooms(tables, year, scope, ctx) -> Decimal | None:
+    """Required room types the inventory states as 0 (a type not listed is unknown)."""
+    rooms = [r for r in tables.get("facility_room") or [] if r.get("school_year") == year]
+    if not rooms:
+        return None
+    required, counts = _required_room_types(rooms, scope, ctx), _room_counts(rooms)
     absent = [t for t in required if counts.get(t) == 0]
     unknown = [t for t in required if t not in counts]
     return Decimal(len(absent)) if absent or not unknown else None
@@ -119,10 +131,11 @@ def _missing_rooms(tables, year, scope, ctx) -> Decimal | None:
 
 def missing_room_names(tables, year, scope, ctx) -> list[str]:
     rooms = [r for r in tables.get("facility_room") or [] if r.get("school_year") == year]
-    wanted = scope.get("room_type", ["*"])
-    zero = {r["room_type"] for r in rooms if num(r["count"]) == 0}
-    return [cat.label("room_type", t) for t in cat.required_rooms(ctx.level, scope.get("muc", ["muc_1"])[0])
-            if _matches(t, wanted) and t in zero]
+    if not rooms:
+        return []
+    counts = _room_counts(rooms)
+    return [cat.label("room_type", t) for t in _required_room_types(rooms, scope, ctx)
+            if counts.get(t) == 0]
 
 
 def scenario_year(tables: Mapping[str, Rows], scenario: str) -> Decimal | None:

@@ -45,6 +45,7 @@ class RunOptions:
     retries: int = 1
     block_stale: bool = False
     state: str | None = None  # du_thao / ban_hanh for every document; None = document_meta
+    rollup: bool = False  # the office's roll-up (rollup/) after the schools
 
 
 def output_dir(root: Path, ds: Dataset, year: int, school_id: str) -> Path:
@@ -82,6 +83,17 @@ def run_key(task: Task) -> str:
     return archive.sha256(json.dumps(fields, default=str).encode())
 
 
+def make_task(ds: Dataset, root: Path, opts: RunOptions, sid: str, doc: str) -> Task:
+    """The task of one valid school and document, with its run key (no input rows yet)."""
+    year = document_year(ds, sid, doc)
+    task = Task(ds.root.resolve().name, sid, doc, year, str(output_dir(root, ds, year, sid)),
+                tuple(opts.formats), {}, opts.cell_timeout, input_hash=school_digest(ds, sid, doc),
+                block_stale=opts.block_stale, state=opts.state)
+    task.run_key = run_key(task)
+    locate(task, ds.root)  # project-relative provenance paths (issue 17)
+    return task
+
+
 def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], list[Outcome]]:
     """Tasks to run; invalid and up-to-date schools become outcomes at once (no kernel)."""
     tasks, settled = [], []
@@ -94,13 +106,7 @@ def plan_tasks(ds: Dataset, root: Path, opts: RunOptions) -> tuple[list[Task], l
                 msg = "\n".join(str(p) for p in problems) or f"không có trường mã \"{sid}\""
                 settled.append(Outcome(sid, doc, Status.INVALID_INPUT, msg))
                 continue
-            digest = school_digest(ds, sid, doc)
-            year = document_year(ds, sid, doc)
-            task = Task(ds.root.resolve().name, sid, doc, year, str(output_dir(root, ds, year, sid)),
-                        tuple(opts.formats), {}, opts.cell_timeout, input_hash=digest,
-                        block_stale=opts.block_stale, state=opts.state)
-            task.run_key = run_key(task)
-            locate(task, ds.root)  # project-relative provenance paths (issue 17)
+            task = make_task(ds, root, opts, sid, doc)
             if not opts.force and is_up_to_date(task):
                 settled.append(Outcome(sid, doc, Status.SKIPPED, "không có gì thay đổi", 0.0,
                                        existing_files(task)))
@@ -183,7 +189,12 @@ def run_dataset(dataset: str, out_root: Path, opts: RunOptions, on_done=None,
                 valid = [s for s in dict.fromkeys(opts.schools or ds.school_ids())
                          if s in set(ds.school_ids()) and not ds.problems_for(s)]
                 write_audit_reports(ds, out_root, valid, tuple(opts.formats))
+            notices = list(ledger.notices)
+            if opts.rollup and not stop.signum:
+                from .rollup.run import write_rollups
+
+                notices += write_rollups(ds, out_root, opts)
             from .index_page import write_index
 
-            notices = ledger.notices + write_index(ds, out_root)
+            notices += write_index(ds, out_root)
     return RunResult(ds, settled + executed, len(tasks) - len(executed), notices, stop.signum)

@@ -78,8 +78,11 @@ def norm_value(rule: dict, key: str = "value") -> Decimal:
     return Decimal(str(rule[key]).replace(",", "."))
 
 
-def required_rooms(level: str, tt13_level: str) -> list[str]:
-    return list(_load("norms")["required_rooms"][level][tt13_level])
+def required_rooms(level: str, standard_level: str, on: dt.date) -> tuple[list[str], str] | None:
+    """The rooms (one each) of the room list in force on the document's date, in the order of the
+    regulation, and its basis; None when no list of the catalogue is in force then."""
+    rule = norm("required_rooms", level, on)
+    return (list(rule[standard_level]), rule["basis"]) if rule else None
 
 
 def per_class_equipment() -> dict[str, Decimal]:

@@ -1,4 +1,4 @@
-"""Charts for print: matplotlib figures with Vietnamese labels, embedded as PNG.
+"""Charts for print: matplotlib figures with Vietnamese labels, kept as SVG.
 
 Builders return a model `Chart` holding the data, the caption and the drawing; the
 figure is drawn on its own canvas, so the kernel's backend never matters.
@@ -6,8 +6,9 @@ figure is drawn on its own canvas, so the kernel's backend never matters.
 
 from __future__ import annotations
 
-import base64
 import io
+
+import pandas as pd
 
 from matplotlib.figure import Figure
 
@@ -26,13 +27,15 @@ def figure(c: Chart) -> Figure:
     ax = fig.add_subplot()
     width = 0.8 / (1 if c.stacked else max(len(c.series), 1))
     bottoms = [0.0] * len(c.categories)
-    for i, (name, values) in enumerate(c.series.items()):
+    for i, (name, given) in enumerate(c.series.items()):
+        values = [float("nan") if v is None else v for v in given]  # not reported: no bar
         xs = [j + (0 if c.stacked else (i - (len(c.series) - 1) / 2) * width)
               for j in range(len(c.categories))]
         bars = ax.bar(xs, values, width, bottom=bottoms if c.stacked else None,
                       label=name, color=COLORS[i % len(COLORS)])
         if not c.stacked:
-            ax.bar_label(bars, labels=[fm.fmt_int(round(v)) for v in values], fontsize=7)
+            ax.bar_label(bars, labels=[fm.fmt_int(round(v)) if v is not None else "" for v in given],
+                         fontsize=7)
         bottoms = [b + v for b, v in zip(bottoms, values)]
     ax.set_xticks(range(len(c.categories)), c.categories, fontsize=8)
     ax.set_ylabel(c.ylabel, fontsize=8)
@@ -48,14 +51,18 @@ def figure(c: Chart) -> Figure:
 
 
 def drawn(c: Chart) -> Chart:
-    """The chart with its drawing attached: PNG (base64, for HTML and Word) and SVG (for PDF)."""
-    fig = figure(c)
-    png, svg = io.BytesIO(), io.BytesIO()
-    fig.savefig(png, format="png", metadata={"Software": None})
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    c.png = base64.b64encode(png.getvalue()).decode()
+    """The chart with its drawing attached, as SVG (text drawn as paths, so no font is needed
+    to show it). Word needs a picture: its renderer rasterises the SVG."""
+    svg = io.BytesIO()
+    figure(c).savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     c.svg = svg.getvalue().decode("utf-8")
     return c
+
+
+def warm_up() -> None:
+    """Draw one throw-away chart: fonts, text layout and both backends are then loaded
+    (the kernel zygote does it, so each kernel's first real chart is not the slow one)."""
+    drawn(Chart("", ["Khối 1"], {"Năm học": [1.0]}, "Số"))
 
 
 def enrollment_chart(f: Facts) -> Chart | None:
@@ -68,7 +75,7 @@ def enrollment_chart(f: Facts) -> Chart | None:
     for sc in years:
         by = dict(zip(sc.by_grade["grade"].astype(int), sc.by_grade["students"]))
         series[f"{cat.label('scenario', sc.scenario)} {fm.fmt_school_year(sc.year)}"] = [
-            float(by.get(g, 0)) for g in grades]
+            None if pd.isna(by.get(g)) else float(by[g]) for g in grades]  # a grade not reported: no bar
     return drawn(Chart("Số học sinh theo khối lớp qua các năm học", [f"Khối {g}" for g in grades],
                        series, "Số học sinh"))
 

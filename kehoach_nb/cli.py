@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
                      help="dự thảo hoặc ban hành cho mọi văn bản (mặc định theo cột state của document_meta)")
     run.add_argument("--block-stale", action="store_true",
                      help="không xuất PDF khi còn mục nhận xét cần xem lại")
+    run.add_argument("--rollup", action="store_true",
+                     help="sau các trường, lập báo cáo tổng hợp cho cơ quan nhận kế hoạch "
+                          "(HTML, PDF, Word, Excel; chỉ lập lại khi số liệu một trường thay đổi)")
+    roll = sub.add_parser("rollup", help="chỉ lập báo cáo tổng hợp từ kết quả đã chạy của các trường")
+    roll.add_argument("--dataset", required=True)
+    roll.add_argument("--out", default="outputs", help="thư mục kết quả (mặc định outputs)")
+    roll.add_argument("--formats", default="html,pdf,docx",
+                      help="định dạng các trường đã được chạy (để nhận đúng lần chạy)")
+    roll.add_argument("--state", choices=["du_thao", "ban_hanh"], help="như --state của kehoach run")
+    roll.add_argument("--force", action="store_true", help="lập lại dù số liệu không thay đổi")
     check = sub.add_parser("check", help="kiểm tra dữ liệu đầu vào và đối chiếu số liệu, không chạy notebook")
     check.add_argument("--dataset", required=True)
     check.add_argument("--out", default="outputs", help="nơi ghi kiem_tra_so_lieu.csv/.json")
@@ -143,13 +153,16 @@ def cmd_run(args, stop: StopSignals | None = None) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     opts = RunOptions(formats, max(1, args.jobs), tuple(args.schools or ()) or None,
                       tuple(args.docs or ()) or None, args.force, args.fail_fast, args.timeout,
-                      args.executor, args.scheduler, block_stale=args.block_stale, state=args.state)
+                      args.executor, args.scheduler, block_stale=args.block_stale, state=args.state,
+                      rollup=args.rollup)
     progress = Progress()
     try:
         result = run_dataset(args.dataset, Path(args.out), opts, progress, stop)
     finally:
         progress.close()
     failed = _print_summary(result, Path(args.out) / result.ds.root.resolve().name)
+    if opts.rollup and not result.signum:
+        print(f"Báo cáo tổng hợp: {Path(args.out) / result.ds.root.resolve().name}/<năm học>/_tong_hop/")
     if result.signum:
         print(f"\n{STOP_MESSAGES[result.signum]} Các báo cáo đã xong được giữ và ghi vào sổ; "
               "chạy lại cùng lệnh để làm tiếp phần còn thiếu.", file=sys.stderr)
@@ -215,7 +228,27 @@ def cmd_lab(args) -> int:
     return subprocess.call(command)
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab,
+def cmd_rollup(args) -> int:
+    """The roll-up alone, from the schools' reports already in the output folder."""
+    from .index_page import write_index
+    from .rollup.run import FOLDER, write_rollups
+    from .run_guard import output_lock
+
+    ds = load_dataset(args.dataset)
+    if ds.config is None:
+        raise DataError(ds.problems)
+    out = Path(args.out)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    opts = RunOptions(formats, state=args.state, force=args.force, rollup=True)
+    with output_lock(out / ds.root.resolve().name):
+        notices = write_rollups(ds, out, opts) + write_index(ds, out)
+    for notice in notices:
+        print(f"Lưu ý: {notice}", file=sys.stderr)
+    print(f"Báo cáo tổng hợp ở {out / ds.root.resolve().name}/<năm học>/{FOLDER}/")
+    return 1 if notices else 0
+
+
+COMMANDS = {"check": cmd_check, "rollup": cmd_rollup, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab,
             **issued_cli.COMMANDS, **workbook_cli.COMMANDS}
 
 

@@ -65,6 +65,17 @@ def _issued_text(v: dict | None) -> str:
     return text if v.get("differs_from_outputs") is None else f"{text}; trùng bản hiện tại"
 
 
+ROLLUP = ("_tong_hop", "bao_cao_tong_hop")  # rollup.run.FOLDER and the document's name
+ROLLUP_FORMATS = {**FORMAT_LABELS, "xlsx": "Excel"}
+
+
+def rollup_links(folder: Path, prefix: str = "") -> str:
+    """Links to the roll-up's files in a year folder, or "" when there is none."""
+    sub, name = ROLLUP
+    found = [(ext, lab) for ext, lab in ROLLUP_FORMATS.items() if (folder / sub / f"{name}.{ext}").is_file()]
+    return " ".join(f'<a href="{html.escape(f"{prefix}{sub}/{name}.{ext}")}">{lab}</a>' for ext, lab in found)
+
+
 def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path = Path("."),
                  issued: dict | None = None) -> str:
     names = dict(zip(ds.tables["school"]["school_id"], ds.tables["school"]["name"]))
@@ -88,9 +99,23 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path =
     return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"
-            "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Văn bản</th><th>Trạng thái</th><th>Số lớp</th>"
+            + (f"<p>Báo cáo tổng hợp các trường: {links}</p>" if (links := rollup_links(folder)) else "")
+            + "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Văn bản</th><th>Trạng thái</th><th>Số lớp</th>"
             f"<th>Số học sinh</th><th>Kiểm tra số liệu</th><th>Bản đã ban hành</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             "</body></html>")
+
+
+def render_years(ds: Dataset, years: list[int], base: Path) -> str:
+    """outputs/<dataset>/index.html: each school year's list and its roll-up."""
+    title = html.escape(ds.config.name)
+    rows = "".join(
+        f"<tr><td>{fm.fmt_school_year(y)}</td><td><a href=\"{y}/index.html\">Danh sách các trường</a></td>"
+        f"<td>{rollup_links(base / str(y), f'{y}/') or '—'}</td></tr>" for y in years)
+    return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"
+            "<table><thead><tr><th>Năm học</th><th>Các trường</th><th>Báo cáo tổng hợp</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></body></html>")
 
 
 def latest_outcomes(records: Iterable[dict]) -> list[Outcome]:
@@ -144,6 +169,11 @@ def write_index(ds: Dataset, out_root: Path) -> list[str]:
             continue
         by_year.setdefault(document_year(ds, o.school_id, o.doc_kind), []).append(o)
     issued = _issued(ds, out_root)
+    if by_year:
+        try:
+            atomic_write(base / "index.html", render_years(ds, sorted(by_year), base).encode("utf-8"))
+        except OSError as exc:
+            notices.append(f"không ghi được {base / 'index.html'}: {os_error_vi(exc)}")
     for year, group in by_year.items():
         path = base / str(year) / "index.html"
         try:

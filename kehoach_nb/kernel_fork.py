@@ -17,6 +17,7 @@ zygote, the kernel is launched the normal way instead.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import select
@@ -24,11 +25,15 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
+from queue import Empty
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Type
 
 MODULE = "kehoach_nb.kernel_fork"
 LAUNCHER = "ipykernel_launcher"
@@ -54,10 +59,20 @@ def _preload() -> None:
     import ipykernel.kernelapp  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
 
-    from kehoach_nb import accreditation, charts, kinds, model, notebook  # noqa: F401
+    from kehoach_nb import accreditation, audit, audit_documents, catalogues, charts, kinds
+    from kehoach_nb import loading, model, narrative, notebook  # noqa: F401
+    from kehoach_nb.plans import frame
+    from kehoach_nb.workbook import vocab
 
     for k in kinds.KINDS.values():  # every plan builder, as registered
         k.build()
+    # the toolkit's own catalogues and templates, read and compiled once for all kernels
+    for name in ("labels", "regimes", "norms"):
+        catalogues._load(name)
+    for read in (accreditation.catalogue, frame.outline, vocab.texts, audit_documents.legal_catalogue):
+        read()
+    narrative.compile_templates()
+    charts.warm_up()
 
 
 def _become_kernel(request: dict, zygote: int) -> None:
@@ -263,15 +278,57 @@ class ForkedProvisioner(LocalProvisioner):
         with open(log, "ab") as out:
             return await super().launch_kernel(cmd, stdout=out, stderr=out, **kwargs)
 
+    async def wait(self) -> int | None:
+        """A forked kernel's exit shows on its pidfd: wait on it in short steps instead of
+        jupyter_client's 100 ms polls (the caller bounds the whole wait with a timeout)."""
+        if not isinstance(self.process, ForkedProcess):
+            return await super().wait()
+        while self.process.poll() is None:
+            await asyncio.sleep(0.005)
+        ret, self.process = self.process.returncode, None
+        return ret
+
     async def send_signal(self, signum: int) -> None:
         if isinstance(self.process, ForkedProcess) and self.process.poll() is not None:
             return  # its group may belong to someone else by now
         await super().send_signal(signum)
 
 
+class QuickReadyClient(AsyncKernelClient):
+    """A client that does not idle 0,2 s after the kernel answers kernel_info.
+
+    jupyter_client drains IOPub until 0,2 s pass without a message. The messages it drains
+    are the kernel_info request's own status messages, which nbclient ignores anyway (it
+    keeps only the messages whose parent is the cell it runs)."""
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (READY_TIMEOUT if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                msg = None
+            if msg and msg["msg_type"] == "kernel_info_reply":
+                try:  # IOPub must be connected too, or output would be lost
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    wait_for_ready = _async_wait_for_ready  # the base class binds its own at class creation
+
+
 class ForkedKernelManager(AsyncKernelManager):
     """AsyncKernelManager whose kernels come from the zygote."""
 
+    client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
     kernel_log = ""  # file for the kernel's stdout/stderr; set per call with `logging_to`
 
     @classmethod
@@ -279,6 +336,10 @@ class ForkedKernelManager(AsyncKernelManager):
         """A manager class whose kernels write their output to `path` (one per call, so
         threads running several schools at once never share it)."""
         return type(cls.__name__, (cls,), {"kernel_log": str(path)})
+
+    async def _async_wait(self, pollinterval: float = 0.005) -> None:
+        """After a kill, look for the kernel's end every 5 ms rather than every 100 ms."""
+        await super()._async_wait(pollinterval)
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:

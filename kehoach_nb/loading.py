@@ -38,6 +38,8 @@ class DatasetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     authority: str = ""
+    authority_parent: str = ""  # the office's governing body (roll-up header), e.g. "UBND xã Hòa Bình"
+    authority_place: str = ""  # the place in the roll-up's date line
     school_year: int = Field(ge=1990, le=2100)
     documents: list[str] = ["ke_hoach_phat_trien_giao_duc"]
     percent_decimals: int = Field(1, ge=0, le=4)

@@ -29,16 +29,56 @@ def passage_blocks(text: str) -> list:
     return out
 
 
-def markdown_blocks(md: str) -> list:
-    """The school's Markdown as blocks: paragraphs, lists, sub-headings, tables, quotes."""
-    md = unicodedata.normalize("NFC", md)
-    return [b for tok in _MD(md) for b in _block(tok)]
+_BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?=\S).*\S\1\s*$")
+_NUMBER = re.compile(r"^\s*(?:\d+\.)*\d+\.?\s*")
+_LETTERED = re.compile(r"^\s*[a-zđ][).]\s")  # "a) …": the school's own lettered sub-heading, kept
+
+
+def markdown_blocks(md: str, number: str | None = None) -> list:
+    """The school's Markdown as blocks: paragraphs, lists, sub-headings, tables, quotes.
+
+    A line that is all bold is a sub-heading, also right after a list item (Markdown would
+    otherwise glue it to the item). With `number` ("3.1." or "" under a roman heading) the
+    sub-headings are numbered in order ("3.1.1.", "1."); their own typed numbers are dropped."""
+    md = unicodedata.normalize("NFC", _split_bold_lines(md))
+    blocks = [b for tok in _MD(md) for b in _block(tok)]
+    return number_subheadings(blocks, number) if number is not None else blocks
+
+
+def _split_bold_lines(md: str) -> str:
+    """Blank lines around every all-bold line, so that it is a block of its own."""
+    out: list[str] = []
+    after_bold = False
+    for line in md.splitlines():
+        bold = bool(_BOLD_LINE.match(line))
+        if (bold or after_bold) and out and out[-1].strip() and line.strip():
+            out.append("")
+        out.append(line)
+        after_bold = bold
+    return "\n".join(out)
+
+
+def number_subheadings(blocks: list, prefix: str) -> list:
+    """Sub-headings numbered under their section ("3.1." → "3.1.1.", "3.1.2."); lettered ones
+    ("a) …") keep their letter and are not counted."""
+    out, n = [], 0
+    for b in blocks:
+        if isinstance(b, Paragraph) and b.style == "subheading" and not _LETTERED.match(b.text):
+            n += 1
+            title = _NUMBER.sub("", b.text, count=1)
+            b = Paragraph([Run(f"{prefix}{n}. {title}", True, b.runs[0].italic if b.runs else False)],
+                          "subheading")
+        out.append(b)
+    return out
 
 
 def _block(tok: dict, depth: int = 0) -> list:
     kind = tok["type"]
     if kind == "paragraph":
         runs = _runs(tok.get("children", []))
+        if _visible(runs) and all(r.bold for r in runs if r.text.strip()):
+            return [Paragraph([Run("".join(r.text for r in runs).strip(), True, runs[0].italic)],
+                              "subheading")]
         return [Paragraph(runs)] if _visible(runs) else []
     if kind == "heading":
         runs = [Run(r.text, True, True) for r in _runs(tok["children"])]

@@ -98,14 +98,13 @@ class Table:
 
 @dataclass
 class Chart:
-    """A chart: the data it plots, and the drawing as PNG (base64) and SVG."""
+    """A chart: the data it plots, and the drawing as SVG."""
 
     caption: str
     categories: list[str]
-    series: dict[str, list[float]]
+    series: dict[str, list[float | None]]  # None: not reported (no bar is drawn)
     ylabel: str
     stacked: bool = False
-    png: str = ""
     svg: str = ""
     number: int = 0
 
@@ -130,6 +129,7 @@ class Commentary:
     stale: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)
     shown: dict = field(default_factory=dict)
+    number: str | None = None  # the section number its sub-headings extend ("3.1."); None: unnumbered
 
 
 @dataclass

@@ -56,10 +56,22 @@ def _env() -> tuple[jinja2.Environment, dict]:
     return env, yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))
 
 
+@cache
+def _template(name: str) -> jinja2.Template:
+    env, sources = _env()
+    return env.from_string(sources[name])
+
+
+def compile_templates() -> None:
+    """Compile every passage once (the kernel zygote does it, so kernels inherit them)."""
+    for name, source in _env()[1].items():
+        if isinstance(source, str):  # the others are phrase tables, not templates
+            _template(name)
+
+
 def render_passage(template: str, **context) -> str:
     """Render one passage template to plain text (lines = paragraphs)."""
-    env, sources = _env()
-    text = env.from_string(sources[template]).render(**context)
+    text = _template(template).render(**context)
     return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
 
 
@@ -255,9 +267,17 @@ def _noun(code: str) -> str:
     return NOUNS.get(code) or NOUNS.get(code[:1]) or "học sinh"
 
 
-def closing_sentence(document_name: str, school_name: str) -> str:
-    """"Trên đây là Kế hoạch … của Trường …. Đề nghị …/."."""
-    return render_passage("closing", name=document_name, school=school_name)
+def closing_sentence(document_name: str, school_name: str, request: str | None = None) -> str:
+    """"Trên đây là Kế hoạch … của Trường …. Đề nghị …/.": the school's own request when it
+    has one (narrative `loi_ket`), else the usual one."""
+    request = (request or "").strip().rstrip("/").rstrip()
+    request = request if not request or request.endswith(".") else request + "."
+    return render_passage("closing", name=document_name, school=school_name, request=request)
+
+
+def lead_in(document_name: str, school_name: str) -> str:
+    """"Trường … xây dựng Kế hoạch … như sau:"."""
+    return render_passage("lead_in", name=document_name, school=school_name)
 
 
 def draft_text(title: str, area: str) -> str:

@@ -50,7 +50,7 @@ def check_output(nb) -> tuple[str, str] | None:
     if info is None:
         return "incomplete", "thiếu thông tin văn bản"
     doc = document(nb)
-    drawn = sum(1 for c in doc.charts() if c.png and c.svg)
+    drawn = sum(1 for c in doc.charts() if c.svg)
     if drawn < info["charts"]:
         return "invalid_output", f"thiếu biểu đồ: có {drawn}/{info['charts']}"
     return None
@@ -98,7 +98,7 @@ def commentary_cell(c: Commentary):
     import nbformat
 
     info = {"section": c.key, "store_digest": c.store_digest, "draft": c.draft, "stale": c.stale,
-            "values": c.values, "shown": c.shown, "rendered": c.markdown}
+            "values": c.values, "shown": c.shown, "rendered": c.markdown, "number": c.number}
     return nbformat.v4.new_markdown_cell(c.markdown, metadata={"tags": [TAG], META: info})
 
 
@@ -119,7 +119,7 @@ def section_from_cell(cell) -> Commentary:
     changed = edited(cell)
     return commentary_block(info["section"], cell.source, info.get("values", {}), info.get("shown", {}),
                             info.get("store_digest", ""), info.get("draft", False) and not changed,
-                            [] if changed else info.get("stale", []))
+                            [] if changed else info.get("stale", []), info.get("number"))
 
 
 def document(nb) -> Document:

@@ -47,3 +47,13 @@ def make_params(**values) -> ReportParams:
             else:
                 msgs.append(f"tham số \"{name}\" không hợp lệ: {e.get('input')!r}")
         raise ParamsError("; ".join(msgs)) from None
+
+
+class RollupParams(BaseModel):
+    """The roll-up notebook's one parameter: its input file (rollup.record.RollupInput JSON)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    records: str = Field(description="Tệp JSON số liệu các trường (do kehoach run --rollup ghi)")
+
+    def to_papermill(self) -> dict:
+        return self.model_dump()

@@ -34,7 +34,8 @@ class NotOurs(ValueError):
 def notebooks(paths: list[str]) -> list[Path]:
     out = []
     for p in map(Path, paths):
-        out += sorted(x for x in p.rglob("*.ipynb") if "_loi" not in x.parts) if p.is_dir() else [p]
+        skip = {"_loi", "_tong_hop"}  # failed renders, the office's roll-up (no commentary)
+        out += sorted(x for x in p.rglob("*.ipynb") if not skip & set(x.parts)) if p.is_dir() else [p]
     return out
 
 

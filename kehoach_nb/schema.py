@@ -81,6 +81,8 @@ TABLES: dict[str, Table] = {
             _c("num_sites", **COUNT), _c("land_area_m2", "dec", min_value=0),
             _c("playground_area_m2", "dec", min_value=0),
             _c("cqg_level", "int", min_value=0, max_value=2),
+            _c("cqg_year", "int", min_value=1990, max_value=2100), _c("cqg_month", "int", min_value=1, max_value=12),
+            _c("school_rank", "enum", choices=("I", "II", "III")),
             _c("principal_name"),
         ), "Thông tin chung của nhà trường", fact=False, keys=("school_id",)),
         Table("document_meta", (
@@ -117,7 +119,8 @@ TABLES: dict[str, Table] = {
             _c("count", required=True, **COUNT), _c("female", **COUNT),
             _c("ethnic_minority", **COUNT), _c("bien_che", **COUNT), _c("hop_dong", **COUNT),
             _c("qual_tren", **COUNT), _c("qual_dat", **COUNT), _c("qual_chua_dat", **COUNT),
-            _c("party_members", **COUNT),
+            _c("party_members", **COUNT), _c("pol_cao_cap", **COUNT), _c("pol_trung_cap", **COUNT),
+            _c("pol_so_cap", **COUNT), _c("it_qualified", **COUNT), _c("lang_qualified", **COUNT),
             _c("rating_tot", **COUNT), _c("rating_kha", **COUNT), _c("rating_dat", **COUNT),
             _c("rating_chua_dat", **COUNT),
             _c("vc_htxsnv", **COUNT), _c("vc_httnv", **COUNT), _c("vc_htnv", **COUNT),

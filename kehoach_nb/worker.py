@@ -126,6 +126,33 @@ def render_school(task: Task) -> tuple[Outcome, dict[str, bytes]]:
     return outcome, files
 
 
+def _engine() -> str:
+    """papermill's nbclient engine, saving the notebook once instead of twice per cell.
+
+    papermill writes (deep copy, validation, JSON) the whole notebook when each cell starts
+    and ends: about 18 writes per report. The worker only needs the finished notebook, or
+    what there is of it when a cell fails, times out or the kernel dies.
+    """
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class FinalSaveEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, failure_path=None, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except BaseException:
+                if failure_path:  # what ran so far, for the failed-report folder
+                    write_ipynb(nb_man.nb, failure_path)
+                raise
+
+    papermill_engines.register(ENGINE, FinalSaveEngine)
+    return ENGINE
+
+
+ENGINE = "kehoach"
+
+
 def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]]:
     import nbformat
     import papermill as pm
@@ -147,6 +174,8 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
                                  kernel_name=KERNEL, progress_bar=False,
                                  resources={"metadata": {"path": str(cwd)}},  # kernel cwd; no chdir
                                  execution_timeout=task.cell_timeout, report_mode=True,
+                                 engine_name=_engine(), request_save_on_cell_execute=False,
+                                 failure_path=str(out_nb),
                                  shutdown_kernel="immediate",  # the notebook is complete by then
                                  kernel_manager_class=ForkedKernelManager.logging_to(log))
         verdict = notebook.check_output(nb)

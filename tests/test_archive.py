@@ -131,10 +131,12 @@ def test_diff_names_exactly_the_changed_cell_and_what_depends_on_it(here, capsys
     ch = diff.compare(old, new)
     assert ch.inputs == [("Quy mô lớp, học sinh theo khối (enrollment_by_grade.csv)",
                           "năm học 2024-2025, kế hoạch, khối 1", "classes", "3", "4")]
-    assert ch.figures == [("Số lớp", "19", "20")] and ch.commentary == []
+    assert ch.figures == [("Số học sinh bình quân một lớp", "31,8", "30,3"), ("Số lớp", "19", "20")]
+    assert ch.commentary == []
     changed_old = [t for _, a, _ in ch.text for t in a]
     changed_new = [t for _, _, b in ch.text for t in b]
-    assert 0 < len(changed_new) <= 8 and len(changed_old) == len(changed_new)
+    # the scale passage and tables, and the plan year's need tables (norm and classrooms follow classes)
+    assert 0 < len(changed_new) <= 12 and len(changed_old) == len(changed_new)
     assert any("dự kiến 19 lớp" in t for t in changed_old) and any("dự kiến 20 lớp" in t for t in changed_new)
     # the text of the plan otherwise unchanged; the archive untouched
     assert len(old.lines) == len(new.lines)

@@ -111,6 +111,10 @@ def test_misbehaving_kernels_are_classified(tmp_path, fault, status):
     assert out["THCS01"].status == "ok"
     if status == "kernel_died":
         assert out["TH01"].attempts == 2  # infrastructure failures are retried once
+    if status != "incomplete":  # what ran before the fault is kept for diagnosis
+        kept = tmp_path / "out" / "mini" / "2024" / "_loi" / "TH01" / "ke_hoach_phat_trien_giao_duc.ipynb"
+        cells = nbformat.reads(kept.read_text(encoding="utf-8"), as_version=4).cells
+        assert any(c.get("execution_count") for c in cells if c.cell_type == "code")
     assert _no_new_kernels(before)  # the timed-out or dead kernel is gone
 
 
@@ -124,7 +128,7 @@ def test_agg_backend_in_the_environment_keeps_the_charts(tmp_path, monkeypatch):
 
 def test_missing_chart_is_invalid_output_not_success(tmp_path):
     _dataset(tmp_path, clones=())
-    fault = "report.document.charts()[0].png = ''"  # a chart whose drawing is lost
+    fault = "report.document.charts()[0].svg = ''"  # a chart whose drawing is lost
     out = _run(tmp_path, _faulty_template(tmp_path, "TH01", fault))
     assert out["TH01"].status == "invalid_output" and "thiếu biểu đồ" in out["TH01"].message
 

@@ -58,7 +58,7 @@ def test_bad_school_is_reported_and_others_rendered(run):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "enrollment_by_grade.csv, dòng 20, cột students: \"-5\" không hợp lệ" in proc.stdout
     assert "Tổng kết: 4 báo cáo, 2 thành công, 2 lỗi." in proc.stdout
-    assert ('trường TH03: phông chữ Liberation Serif không có mục "3.1. Mục tiêu": '
+    assert ('trường TH03: phông chữ Liberation Serif không có mục "5.1. Mục tiêu, chỉ tiêu": '
             'ký tự "漢" (U+6F22' in proc.stdout)
     for school in ("TH01", "THCS01"):
         for ext in ("ipynb", "html", "pdf"):
@@ -82,7 +82,9 @@ def test_html_is_strict_self_contained_and_safe(run):
         for attr in ("src", "href"):
             value = el.get(attr, "")
             assert not re.match(r"(https?:|javascript:|file:|\.\./)", value), value
-    assert '<p class="subheading"><strong><em>Ý kiến</em></strong></p>' in text and "<strong>một</strong>" in text
+    # a sub-heading, numbered under its section ("9.1.1.")
+    assert re.search(r'<p class="subheading"><strong><em>[\d.]+ Ý kiến</em></strong></p>', text)
+    assert "<strong>một</strong>" in text
     assert "In [" not in text and "build_report" not in text and "school_id =" not in text
 
 

@@ -122,3 +122,20 @@ def test_blank_never_reads_as_zero(cell):
         only_zero = _lines(zero, school) - original
         leaked = _lines(blank, school) & only_zero
     assert not leaked, f"{table}[{row}].{column}: {sorted(leaked)[:3]}"
+
+
+def test_a_grade_row_not_entered_draws_no_bar(tmp_path):
+    """A grade missing from one year's enrolment is no bar, never a bar of 0 pupils."""
+    data = _copy(MINI, tmp_path / "mini")
+    path = data / "enrollment_by_grade.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    dropped = next(r for r in rows if r["school_id"] == "TH01" and r["grade"] == "2")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(r for r in rows if r is not dropped)
+    chart = build_report(str(data), "TH01").document.charts()[0]
+    year = next(name for name in chart.series if dropped["school_year"] in name)
+    assert chart.series[year][chart.categories.index("Khối 2")] is None
+    assert all(v is not None for name, values in chart.series.items() if name != year for v in values)

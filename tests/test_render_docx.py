@@ -341,3 +341,13 @@ def test_property_elements_in_schema_order(mini, quality):
                         names = [etree.QName(c).localname for c in el]
                         assert idx == sorted(idx), (name, tag, names)
                         assert len(idx) == len(set(idx)), (name, tag, "repeated", names)
+
+
+def test_draft_mark_is_boxed():
+    head = Header("UBND XÃ HÒA LÂM", "TRƯỜNG TIỂU HỌC HÒA LÂM", "Số: 1/KH-THHL", "Hòa Lâm, ngày 1 tháng 9 năm 2026",
+                  "KẾ HOẠCH", "Phát triển giáo dục", mark="DỰ THẢO")
+    d = open_docx(io.BytesIO(render_docx(Document("ke_hoach_phat_trien_giao_duc", {}, "t", [head]))))
+    mark = next(p for p in d.paragraphs if p.text == "DỰ THẢO")
+    border = mark.runs[0]._r.rPr.find(qn("w:bdr"))
+    assert border is not None and border.get(qn("w:val")) == "single"
+    assert (mark.alignment or mark.style.paragraph_format.alignment) == 2  # right, as on the PDF

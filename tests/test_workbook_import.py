@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -148,7 +149,7 @@ def test_vnedu_year_end_summary_to_tt22_results(tmp_path, dataset, capsys):
     assert "VN6a001" not in written + out and "Học Sinh Giả" not in written + out
 
 
-def test_vnedu_grade_not_under_tt22_and_xls_are_refused(tmp_path, dataset, capsys):
+def test_vnedu_grade_not_under_tt22_and_broken_xls_are_refused(tmp_path, dataset, capsys):
     old = vnedu_file(tmp_path / "so_diem_tong_ket_khoi_9.xlsx", {"9a": [("Tốt", "Tốt")]}, year=2022)
     xls = tmp_path / "so_diem_tong_ket_khoi_8.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0")
@@ -156,4 +157,22 @@ def test_vnedu_grade_not_under_tt22_and_xls_are_refused(tmp_path, dataset, capsy
                  "--school", "THCS01"]) == 1
     out = capsys.readouterr().out
     assert "khối 9 năm học 2022-2023 chưa đánh giá theo Thông tư 22/2021" in out
-    assert "Sổ làm việc Excel (.xlsx)" in out
+    assert f"{xls}: không mở được tệp Excel" in out and "Traceback" not in out
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice makes the .xls file")
+def test_vnedu_xls_export_reads_as_its_xlsx(tmp_path, capsys):
+    """vnEdu exports .xls (Excel 97-2003): read it as it is, with the same result as .xlsx."""
+    results = {"6a": [("Tốt", "Tốt"), ("Khá", "Tốt"), ("Đạt", "Khá")], "6b": [("Chưa đạt", "Đạt")]}
+    xlsx = vnedu_file(tmp_path / "so_diem_tong_ket_khoi_6.xlsx", results)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    "xls", "--outdir", str(tmp_path / "converted"), str(xlsx)], check=True, capture_output=True,
+                   timeout=120)
+    xls = tmp_path / "converted" / "so_diem_tong_ket_khoi_6.xls"
+    written = {}
+    for name, export in (("xlsx", xlsx), ("xls", xls)):
+        data = shutil.copytree(DEMO, tmp_path / name)
+        assert main(["import", "--dataset", str(data), "--source", "vnedu", str(export),
+                     "--school", "THCS01", "--write"]) == 0, capsys.readouterr().out
+        written[name] = (data / "assessment_result.csv").read_text(encoding="utf-8")
+    assert written["xls"] == written["xlsx"] != (DEMO / "assessment_result.csv").read_text(encoding="utf-8")

@@ -24,6 +24,13 @@ FIGURE_LABELS = {
     "ty_le_hoan_thanh_chuong_trinh_lop_hoc": "Tỉ lệ hoàn thành chương trình lớp học",
     "ty_le_hoan_thanh_chuong_trinh_cap_hoc": "Tỉ lệ hoàn thành chương trình cấp học",
     "ty_le_len_lop": "Tỉ lệ lên lớp", "ty_le_khen_thuong": "Tỉ lệ học sinh được khen thưởng",
+    # plans/record.py (what the roll-up reads)
+    "hoc_sinh_binh_quan_lop": "Số học sinh bình quân một lớp", "si_so_toi_da": "Sĩ số tối đa một lớp",
+    "so_giao_vien_day_lop": "Số giáo viên dạy lớp", "giao_vien_tren_lop": "Số giáo viên dạy lớp/lớp",
+    "dinh_muc_giao_vien_lop": "Định mức giáo viên/lớp", "dinh_muc_giao_vien": "Số giáo viên tối đa theo định mức",
+    "ty_le_tot_nghiep_thcs": "Tỉ lệ tốt nghiệp trung học cơ sở",
+    "muc_kiem_dinh": "Mức kiểm định chất lượng giáo dục (tự đánh giá)",
+    "muc_chuan_quoc_gia": "Mức trường đạt chuẩn quốc gia",
 }
 
 
@@ -114,7 +121,7 @@ def show_figure(name: str, value) -> str:
     if number == number.to_integral_value():
         text = fm.fmt_int(abs(int(number)))
         return f"-{text}" if number < 0 else text
-    return fm.fmt_dec(number)
+    return fm.fmt_dec(number, max(1, -number.as_tuple().exponent), drop_zero=False)  # 1.47 stays 1,47
 
 
 def _rows(data: bytes) -> tuple[list[str], list[list[str]]]:

@@ -13,7 +13,7 @@ from .. import catalogues as cat
 from .. import commentary, narrative
 from .. import formatting as fm
 from ..facts import Facts, placeholder_values
-from ..markup import markdown_blocks, passage_blocks
+from ..markup import markdown_blocks, number_subheadings, passage_blocks
 from ..model import Chart, Closing, Commentary, Document, Header, Heading, Paragraph, Run, Table
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
@@ -72,11 +72,18 @@ class Builder:
 
 
 def commentary_block(key: str, markdown: str, values: dict, shown: dict, store_digest: str = "",
-                     draft: bool = False, stale: list | None = None) -> Commentary:
-    """A commentary section with its Markdown turned into blocks ({{ placeholders }} filled)."""
+                     draft: bool = False, stale: list | None = None, number: str | None = None) -> Commentary:
+    """A commentary section with its Markdown turned into blocks ({{ placeholders }} filled);
+    with `number`, its sub-headings are numbered under that section number."""
     filled = commentary.fill_placeholders(markdown, shown, key) if markdown else ""
-    return Commentary(key, markdown, markdown_blocks(filled), store_digest, draft, list(stale or []),
-                      dict(values), dict(shown))
+    return Commentary(key, markdown, markdown_blocks(filled, number), store_digest, draft, list(stale or []),
+                      dict(values), dict(shown), number)
+
+
+def numbered_commentary(blocks: list, number: str) -> list:
+    """The commentary sections of a section body, their sub-headings numbered under `number`."""
+    return [replace(b, number=number, blocks=number_subheadings(b.blocks, number))
+            if isinstance(b, Commentary) else b for b in blocks]
 
 
 def visual(*objs) -> list:
@@ -130,7 +137,8 @@ def sections(level: int, secs: list[Sec], style: str = "arabic", prefix: str = "
     for i, s in enumerate(_kept(secs), start=1):
         number = _number(style, i, prefix)
         sub_prefix = number if style == "arabic" else ""
-        out += [Heading(level, number, s.title)] + s.body + sections(
+        body = s.body if s.children else numbered_commentary(s.body, sub_prefix)
+        out += [Heading(level, number, s.title)] + body + sections(
             level + 1, s.children, child_style, sub_prefix, "arabic")
     return out
 
@@ -162,6 +170,7 @@ def legal_lines(rows: list[dict]) -> list[Paragraph]:
         else:
             lines.append(f"{lead} {kind} số {r['number']}" + (f" ngày {date}" if date else "")
                          + f"{issuer} {subject}")
+    lines.append(narrative.render_passage("practice_basis"))
     return [Paragraph([Run(t + (";" if i < len(lines) - 1 else "."), italic=True)], "can_cu")
             for i, t in enumerate(lines)]
 
@@ -178,14 +187,14 @@ def baseline(f: Facts, row: dict, pad: bool = False) -> str | None:
     return None
 
 
-def closing(f: Facts, recipients: list[dict], document_name: str) -> Closing:
+def closing(f: Facts, recipients: list[dict], document_name: str, request: str | None = None) -> Closing:
     m = f.meta
     names = [r["name"] + (f" ({r['purpose']})" if r.get("purpose") else "")
              for r in sorted(recipients, key=lambda r: r["order"])] + ["Lưu: VT"]
     names = [n + (";" if i < len(names) - 1 else ".") for i, n in enumerate(names)]
     authority = m.get("signer_authority") or ""
     lines = [f"{authority} HIỆU TRƯỞNG", m["signer_title"]] if authority else [m["signer_title"]]
-    return Closing(narrative.closing_sentence(document_name, f.school["name"]), names,
+    return Closing(narrative.closing_sentence(document_name, f.school["name"], request), names,
                    [line.upper() for line in lines], m["signer_name"])
 
 
@@ -209,6 +218,11 @@ class Context:
     builder: Builder
     outline: dict
     state: str  # du_thao or ban_hanh
+
+    def lead_in(self) -> list:
+        """"Trường … xây dựng Kế hoạch … như sau:", computed from the school and the kind."""
+        name = self.fill(self.outline["closing_name"])
+        return [Paragraph([Run(narrative.lead_in(name, self.facts.school["name"]))])]
 
     def fill(self, text: str) -> str:
         m = self.facts.meta
@@ -263,9 +277,12 @@ def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
     """The whole document: header, the plan's body, closing with recipients and signature."""
     f = ctx.facts
     title = f.meta.get("title_summary") or ctx.fill(ctx.outline["title"])
-    end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]))
+    end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]),
+                  ctx.builder.narratives.get("loi_ket"))
     blocks = [header(f, title, ctx.state)] + numbered(body) + [end]
     audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year)
-    figures = dict(ctx.builder.raw_values)
+    from .record import record_figures
+
+    figures = {**record_figures(ctx), **ctx.builder.raw_values}  # what the roll-up reads
     return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state, figures,
                      list(ctx.builder.warnings)), ctx.builder.texts)

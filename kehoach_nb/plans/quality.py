@@ -9,6 +9,7 @@ from .. import indicators as ind
 from .. import narrative, tables
 from ..model import Table
 from ..tables import make_table
+from . import needs
 from .frame import Context, Sec, legal_lines, sections, visual
 
 LEVEL_TEXT = {0: "Chưa đạt Mức 1", 1: "Mức 1", 2: "Mức 2", 3: "Mức 3", 4: "Mức 4"}
@@ -20,27 +21,48 @@ def _framework(ctx: Context) -> acc.Framework:
     return acc.framework(code)
 
 
+def _scales(f) -> tuple:
+    """The year the situation describes (the plan year when entered) and the year before."""
+    now = f.plan or f.previous
+    return now, (f.scales.get(now.year - 1) if now else None)
+
+
 def pupils_table(ctx: Context) -> Table | None:
-    """Pupils by grade with disadvantaged and inclusive pupils and the change on last year."""
+    """Pupils by grade with disadvantaged and inclusive pupils and, per grade, the change in
+    classes and pupils on the same grade of the year before ("—" when that year is not entered)."""
     f = ctx.facts
-    now, before = f.previous or f.plan, f.scales.get((f.previous or f.plan).year - 1) if (f.previous or f.plan) else None
+    now, before = _scales(f)
     if now is None or not now.from_parts:
         return None
     cols = [c for c in ("female", "ethnic_minority", "disadvantaged", "disabled_inclusive") if c in now.by_grade]
     labels = {"female": "Nữ", "ethnic_minority": "Dân tộc", "disadvantaged": "Hoàn cảnh khó khăn",
               "disabled_inclusive": "Hòa nhập"}
-    prev = dict(zip(before.by_grade["grade"], before.by_grade["students"])) if before and before.from_parts else {}
+    prev = ({r["grade"]: r for r in before.by_grade.to_dict("records")}
+            if before and before.from_parts else {})
     rows = []
     for g in now.by_grade.to_dict("records"):
-        change = fm.fmt_delta(g["students"] - prev[g["grade"] - 1]) if g["grade"] - 1 in prev else "—"
+        p = prev.get(g["grade"])
         rows.append([f"Khối {g['grade']}", fm.fmt_int(g["classes"]), fm.fmt_int(g["students"])]
-                    + [fm.fmt_int(g[c]) for c in cols] + [change])
+                    + [fm.fmt_int(g[c]) for c in cols]
+                    + ([fm.fmt_delta(g["classes"] - p["classes"]), fm.fmt_delta(g["students"] - p["students"])]
+                       if p else [fm.DASH, fm.DASH]))
     total = ["Tổng", fm.fmt_int(now.classes), fm.fmt_int(now.students)] + [
-        fm.fmt_int(ind.total(now.by_grade[c])) for c in cols] + [
-        fm.fmt_delta(now.students - before.students) if before else "—"]
-    head = [[("Khối lớp", 1, 1), ("Số lớp", 1, 1), ("Số học sinh", 1, 1)]
-            + [(labels[c], 1, 1) for c in cols] + [("Tăng (giảm) so với năm trước", 1, 1)]]
+        fm.fmt_int(ind.total(now.by_grade[c])) for c in cols] + (
+        [fm.fmt_delta(now.classes - before.classes), fm.fmt_delta(now.students - before.students)]
+        if before else [fm.DASH, fm.DASH])
+    head = [[("Khối lớp", 1, 2), ("Số lớp", 1, 2), ("Số học sinh", 1, 2)]
+            + [(labels[c], 1, 2) for c in cols] + [("Tăng (+), giảm (−) so với năm học trước", 2, 1)],
+            [("Số lớp", 1, 1), ("Số học sinh", 1, 1)]]
     return make_table(f"Học sinh năm học {fm.fmt_school_year(now.year)}", head, rows + [total], total_rows=1)
+
+
+def pupils_change(ctx: Context) -> list:
+    """"So với năm học trước: …" from the two years' totals; nothing without the year before."""
+    now, before = _scales(ctx.facts)
+    if not (now and before):
+        return []
+    return ctx.builder.passage("dac_diem.hoc_sinh",
+                               narrative.render_passage("so_sanh_hoc_sinh", now=now, before=before))
 
 
 def _levels(ctx: Context, fw: acc.Framework) -> tuple[dict[str, int], list[dict]]:
@@ -113,22 +135,29 @@ def summary_table(fw: acc.Framework, levels: dict) -> Table:
     return make_table("Tổng hợp kết quả tự đánh giá theo tiêu chuẩn", head, rows, total_rows=1, notes=[note])
 
 
+def _situation(ctx: Context) -> list[Sec]:
+    """I: pupils, staff (with qualifications), then the advantages and difficulties, each labelled."""
+    b, f = ctx.builder, ctx.facts
+    return [Sec("Học sinh", visual(pupils_table(ctx)) + pupils_change(ctx)),
+            Sec("Đội ngũ cán bộ, giáo viên, nhân viên",
+                b.passage("dac_diem.doi_ngu", narrative.describe_staff(f, b.pad))
+                + visual(tables.staff_table(f, b.pad), needs.qualification_table(f))),
+            Sec("Những thuận lợi, khó khăn", children=[
+                Sec("Thuận lợi", b.analyst("dac_diem.thuan_loi", "Thuận lợi", "đặc điểm tình hình")),
+                Sec("Khó khăn", b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình"))])]
+
+
 def quality_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     fw = _framework(ctx)
     levels, rows = _levels(ctx, fw)
-    situation = (visual(pupils_table(ctx)) + b.passage("dac_diem.doi_ngu", narrative.describe_staff(f, b.pad))
-                 + visual(tables.staff_table(f, b.pad))
-                 + b.analyst("dac_diem.thuan_loi", "Thuận lợi", "đặc điểm tình hình")
-                 + b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình"))
     targets = [narrative.describe_target(r, None, b.spelling, b.pad) for r in f.targets.to_dict("records")]
     goals = b.analyst("muc_dich", "Mục đích", "mục đích") + (b.items("chi_tieu", targets) if targets else [])
-    review = [x for k, t in (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"),
-                             ("nguyen_nhan", "Nguyên nhân"))
-              for x in b.analyst(k, t, "điểm mạnh, điểm yếu")]
-    return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + sections(2, [
-        Sec("ĐẶC ĐIỂM TÌNH HÌNH", situation), Sec("MỤC ĐÍCH VÀ CHỈ TIÊU", goals),
-        Sec("ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", review),
+    review = [Sec(t, b.analyst(k, t, "điểm mạnh, điểm yếu"))
+              for k, t in (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"), ("nguyen_nhan", "Nguyên nhân"))]
+    return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + ctx.lead_in() + sections(2, [
+        Sec("ĐẶC ĐIỂM TÌNH HÌNH NHÀ TRƯỜNG", children=_situation(ctx)), Sec("MỤC ĐÍCH VÀ CHỈ TIÊU", goals),
+        Sec("ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", children=review),
         Sec("NỘI DUNG THỰC HIỆN", [criteria_table(ctx, fw, levels, rows)]),
         Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện")),
         Sec("TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", [summary_table(fw, levels)])], style="roman"))

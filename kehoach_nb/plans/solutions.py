@@ -24,6 +24,7 @@ def solutions_plan(ctx: Context) -> list:
     b = ctx.builder
     goals = targets(ctx) + tables.results_tables(ctx.facts)[-2:]
     (title, key), rest = SECTIONS[0], SECTIONS[1:]
-    secs = ([Sec(title, b.analyst(key, "Mục đích, yêu cầu", "mục đích")), Sec("CHỈ TIÊU", goals)]
+    secs = ([Sec(title, b.analyst(key, "Mục đích, yêu cầu", "mục đích")), Sec("MỤC TIÊU, CHỈ TIÊU", goals)]
             + [Sec(t, b.analyst(k, t.capitalize(), t.lower())) for t, k in rest])
-    return legal_lines(ctx.tables["legal_basis"].to_dict("records")) + sections(2, secs, style="roman")
+    return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + ctx.lead_in()
+            + sections(2, secs, style="roman"))

@@ -1,5 +1,6 @@
-"""Kế hoạch xây dựng trường đạt chuẩn quốc gia (seed 003's structure): per standard, the
-targets and the inventory of rooms and equipment: existing, required, to add."""
+"""Kế hoạch xây dựng trường đạt chuẩn quốc gia (seed 003's structure): aims, what to do, the
+solutions, the results aimed at per standard with the inventory of rooms and equipment
+(existing, required by the list in force on the document's date, to add), organisation."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .. import indicators as ind
 from .. import narrative
 from ..model import Table
 from ..tables import make_table
+from . import needs
 from .frame import Context, Sec, legal_lines, sections, visual
 
 STANDARDS = {
@@ -18,9 +20,6 @@ STANDARDS = {
                   "Cơ sở vật chất và thiết bị dạy học", "Quan hệ giữa nhà trường, gia đình và xã hội",
                   "Hoạt động giáo dục và kết quả giáo dục"],
 }
-ROOMS_PER_CLASS = {"phong_hoc": 1}
-
-
 def _standard_names(ctx: Context) -> list[str]:
     from ..accreditation import framework, framework_in_force
 
@@ -30,62 +29,19 @@ def _standard_names(ctx: Context) -> list[str]:
     return [s.name for s in framework(code).standards]
 
 
-def required_rooms(ctx: Context) -> dict[str, int]:
-    """Rooms the standard asks for: one classroom per class, one of each listed room."""
-    f = ctx.facts
-    classes = (f.plan or f.previous).classes if (f.plan or f.previous) else None
-    level = "muc_2" if (f.school.get("cqg_level") or 0) >= 1 else "muc_1"
-    listed = cat.required_rooms(f.level, level)
-    return {**({"phong_hoc": classes} if classes is not None else {}), **{r: 1 for r in listed}}
-
-
-NOT_COUNTED = "chưa kiểm kê"
-
-
-def _room_have(rooms, room: str, counted: bool) -> int | None:
-    return ind.room_count(rooms, room) if counted else None
-
-
-def _add_cell(need: int | None, add: int | None) -> str:
-    """Blank when nothing is required or nothing is missing; "—" when the need is known but
-    what the school has is not."""
-    if need is None or add == 0:
-        return ""
-    return fm.fmt_int(add) if add is not None else fm.DASH
+def standard_level(ctx: Context) -> str:
+    """The level the plan builds towards: the next one above what the school holds (at most 2)."""
+    return "muc_2" if (ctx.facts.school.get("cqg_level") or 0) >= 1 else "muc_1"
 
 
 def rooms_inventory(ctx: Context) -> Table | None:
-    """Rooms: existing, required, to add. A required room with no row was not inventoried:
-    it is listed as "chưa kiểm kê" (never as 0 with a need), and named in the warnings."""
+    """Rooms: existing, required by the room list in force on the document's date, to add."""
     f = ctx.facts
-    if f.rooms is None:
-        return None
-    entered = set(f.rooms["room_type"])
-    need = required_rooms(ctx)
-    rows, have_all, need_all, add_all = [], [], [], []
-    missing = []
-    for room in sorted(set(need) | entered, key=lambda r: (r not in need, cat.label("room_type", r))):
-        h, n = _room_have(f.rooms, room, room in entered), need.get(room)
-        add = max(0, n - h) if n is not None and h is not None else None
-        if room not in entered:
-            missing.append(cat.label("room_type", room))
-        have_all.append(h)
-        need_all.append(n or 0)
-        add_all.append(add if n is not None else 0)
-        rows.append([cat.label("room_type", room),
-                     fm.fmt_int(h) if room in entered else NOT_COUNTED,
-                     fm.fmt_int(n) if n else "", _add_cell(n, add)])
-    rows.append(["Tổng số", fm.fmt_int(ind.known_sum(have_all)), fm.fmt_int(sum(need_all)),
-                 fm.fmt_int(ind.known_sum(add_all))])
-    notes = []
-    if missing:
-        notes.append("Chưa kiểm kê (chưa có số liệu): " + ", ".join(m[:1].lower() + m[1:] if not m[1:2].isupper()
-                                                               else m for m in missing) + ".")
-        ctx.builder.warn("Phòng chưa kiểm kê: " + ", ".join(missing))
-    return make_table(f"Phòng học, phòng chức năng: hiện có, theo chuẩn, cần bổ sung (năm học "
-                      f"{fm.fmt_school_year(f.rooms_year)})",
-                      [[("Loại phòng", 1, 1), ("Hiện có", 1, 1), ("Theo chuẩn", 1, 1), ("Cần bổ sung", 1, 1)]],
-                      rows, total_rows=1, notes=notes)
+    base = f.plan or f.previous
+    return needs.rooms_inventory(
+        f, standard_level(ctx), base.classes if base else None,
+        f"Phòng học, phòng chức năng: hiện có, theo chuẩn, cần bổ sung (năm học {fm.fmt_school_year(f.rooms_year)})",
+        ctx.builder.warn)
 
 
 def _equipment_need(r: dict, per_class: dict, classes: int | None) -> int | None:
@@ -107,13 +63,13 @@ def equipment_inventory(ctx: Context) -> Table | None:
     base = f.plan or f.previous
     classes = base.classes if base else None
     per_class = cat.per_class_equipment()
-    rows, haves, needs = [], [], []
+    rows, haves, wanted = [], [], []
     for r in eq.to_dict("records"):
         have, need = int(r["count"]), _equipment_need(r, per_class, classes)
         haves.append(have)
-        needs.append(need)
+        wanted.append(need)
         rows.append([cat.label("equipment", r["item"]), fm.fmt_int(have), fm.fmt_int(need)])
-    rows.append(["Tổng số", fm.fmt_int(sum(haves)), fm.fmt_int(ind.known_sum(needs))])
+    rows.append(["Tổng số", fm.fmt_int(sum(haves)), fm.fmt_int(ind.known_sum(wanted))])
     return make_table("Thiết bị: hiện có và cần bổ sung",
                       [[("Thiết bị", 1, 1), ("Hiện có", 1, 1), ("Cần bổ sung", 1, 1)]], rows, total_rows=1)
 
@@ -136,21 +92,31 @@ def _planned_cell(later, year: int, room_type: str) -> str:
     return fm.fmt_int(ind.total(hit)) if len(hit) else ""
 
 
-def standard_plan(ctx: Context) -> list:
+def _results(ctx: Context, i: int, name: str) -> Sec:
+    """IV: what the school aims to reach for one standard, with the computed figures it rests on."""
     b, f = ctx.builder, ctx.facts
     base = f.previous or f.plan
-    situation = (b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, base, b.pad) if base else "")
-                 + b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f, b.pad))
-                 + b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f, b.pad)))
-    subs = []
-    for i, name in enumerate(_standard_names(ctx), start=1):
-        body = b.analyst(f"tieu_chuan.{i}", f"Tiêu chuẩn {i}", name)
-        if i == 3:
-            body += visual(rooms_inventory(ctx), equipment_inventory(ctx), planned_rooms(ctx))
-        subs.append(Sec(f"Tiêu chuẩn {i}: {name}", body))
-    return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + sections(2, [
+    computed = {2: lambda: b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f, b.pad)),
+                3: lambda: b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f, b.pad))
+                + visual(rooms_inventory(ctx), equipment_inventory(ctx), planned_rooms(ctx)),
+                5: lambda: b.passage("thuc_trang.quy_mo",
+                                     narrative.describe_scale(f, base, b.pad) if base else "")}
+    body = b.analyst(f"tieu_chuan.{i}", f"Tiêu chuẩn {i}", name)
+    return Sec(f"Tiêu chuẩn {i}: {name}", body + (computed[i]() if i in computed else []))
+
+
+def standard_plan(ctx: Context) -> list:
+    """I–VI as the standard plans are written (seed 003): aims, what to do, solutions, the
+    results aimed at per standard (with the inventories), organisation, requests."""
+    b = ctx.builder
+    names = _standard_names(ctx)
+    extra = [Sec("LỘ TRÌNH THỰC HIỆN", b.analyst("lo_trinh", "Lộ trình", "lộ trình", optional=True))]
+    return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + ctx.lead_in() + sections(2, [
         Sec("MỤC ĐÍCH, YÊU CẦU", b.analyst("muc_dich", "Mục đích, yêu cầu", "mục đích")),
-        Sec("THỰC TRẠNG NHÀ TRƯỜNG", situation),
-        Sec("NỘI DUNG VÀ GIẢI PHÁP", children=subs),
-        Sec("LỘ TRÌNH THỰC HIỆN", b.analyst("lo_trinh", "Lộ trình", "lộ trình")),
-        Sec("KIẾN NGHỊ, ĐỀ XUẤT", b.analyst("kien_nghi", "Kiến nghị", "kiến nghị"))], style="roman"))
+        Sec("NỘI DUNG THỰC HIỆN", b.analyst("noi_dung", "Nội dung thực hiện", "nội dung")),
+        Sec("CÁC GIẢI PHÁP THỰC HIỆN", b.analyst("giai_phap", "Các giải pháp thực hiện", "giải pháp")),
+        Sec(f"PHẤN ĐẤU KẾT QUẢ ĐẠT ĐƯỢC THEO {len(names)} TIÊU CHUẨN",
+            children=[_results(ctx, i, n) for i, n in enumerate(names, start=1)]),
+        Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện")),
+        *extra,
+        Sec("ĐỀ XUẤT, KIẾN NGHỊ", b.analyst("kien_nghi", "Kiến nghị", "kiến nghị"))], style="roman"))

@@ -6,7 +6,6 @@ sections for wide tables, charts as pictures."""
 
 from __future__ import annotations
 
-import base64
 import functools
 import io
 import re
@@ -21,7 +20,8 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from ..model import (Chart, Closing, Commentary, Document, Header, Heading, ItemList, Paragraph,
                      Run, Table)
-from .docx_parts import (FONT, P_PR, add_page_number, put, borderless, cell_text, keep_table_rows, place_cells,
+from .typst import render_png
+from .docx_parts import (FONT, P_PR, R_PR, add_page_number, put, borderless, cell_text, keep_table_rows, place_cells,
                          set_widths, setup_styles)
 
 PORTRAIT = {"width": Mm(210), "height": Mm(297), "margins": (Mm(20), Mm(20), Mm(30), Mm(15))}
@@ -150,7 +150,7 @@ class _Writer:
     def chart(self, b: Chart) -> None:
         self.orient(False)
         p = self.para("Hình")
-        p.add_run().add_picture(io.BytesIO(base64.b64decode(b.png)), width=Cm(16))
+        p.add_run().add_picture(io.BytesIO(render_png(b.svg)), width=Cm(16))
         self.para("Tên hình", clean(b.title))
 
     def commentary(self, b: Commentary) -> None:
@@ -170,7 +170,11 @@ class _Writer:
     def header(self, b: Header) -> None:
         if b.mark:
             p = self.para("Dấu dự thảo")
-            p.add_run(clean(b.mark)).bold = True
+            run = p.add_run(clean(b.mark))
+            run.bold = True
+            border = put(run._r.get_or_add_rPr(), "bdr", R_PR)  # boxed, as on the PDF
+            for key, value in (("val", "single"), ("sz", "8"), ("space", "2"), ("color", "000000")):
+                border.set(qn(f"w:{key}"), value)
         t = self.d.add_table(rows=2, cols=2)
         borderless(t)
         w = self.text_width

@@ -3,6 +3,7 @@ no script), and the fragments a notebook shows for each display cell."""
 
 from __future__ import annotations
 
+import base64
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -92,7 +93,8 @@ def _span(colspan: int, rowspan: int) -> str:
 
 def chart(c: Chart) -> str:
     caption = escape(c.title)
-    return (f'<figure class="chart"><img alt="{caption}" src="data:image/png;base64,{c.png}"/>'
+    data = base64.b64encode(c.svg.encode("utf-8")).decode("ascii")
+    return (f'<figure class="chart"><img alt="{caption}" src="data:image/svg+xml;base64,{data}"/>'
             f"<figcaption>{caption}</figcaption></figure>")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..model import Document, Header, Table, block_to_json
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "typst" / "plan.typ"
+RASTER = TEMPLATE.with_name("raster.typ")  # one chart, as a picture
 FONT = "Liberation Serif"
 
 
@@ -47,6 +48,18 @@ def _spills(compiler) -> bool:
         if end["page"] > start["page"] and (end["y"] - WIDE_TOP) < SPILL * WIDE_TEXT:
             return True
     return False
+
+
+@cache
+def _rasteriser():
+    import typst
+
+    return typst.Compiler(str(RASTER), root=str(RASTER.parent), font_paths=[], ignore_system_fonts=True)
+
+
+def render_png(svg: str, ppi: int = 200) -> bytes:
+    """A chart's SVG as a PNG picture, 16 cm wide (for Word, which takes no SVG)."""
+    return _rasteriser().compile(format="png", ppi=ppi, sys_inputs={"svg": svg})
 
 
 def render_pdf(doc: Document) -> bytes:

@@ -20,7 +20,7 @@ def add_parsers(sub) -> None:
     imp = sub.add_parser("import", help="nhập số liệu từ tệp xuất của CSDL ngành hoặc vnEdu (xem trước, ghi khi có --write)")
     imp.add_argument("--dataset", required=True)
     imp.add_argument("--source", required=True, choices=SOURCES, help="csdl: danh sách học sinh; vnedu: sổ điểm tổng kết khối")
-    imp.add_argument("files", nargs="+", help="các tệp .xlsx xuất từ phần mềm")
+    imp.add_argument("files", nargs="+", help="các tệp .xlsx hoặc .xls xuất từ phần mềm")
     imp.add_argument("--school", required=True, help="mã trường của các tệp")
     imp.add_argument("--year", type=int, help="năm học (năm bắt đầu); mặc định: năm trong tiêu đề tệp hoặc dataset.yaml")
     imp.add_argument("--scenario", default="actual", choices=SCENARIOS, help="loại số liệu (mặc định actual)")

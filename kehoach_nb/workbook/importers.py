@@ -47,32 +47,46 @@ class Sheet:
 def read_export(source: str, path: Path) -> tuple[list[Sheet], list[Problem]]:
     """The sheets of an export that carry the mapped header, and every problem found."""
     spec = mapping(source)
-    if path.suffix.lower() in (".xls", ".ods"):
-        return [], [Problem(str(path), f"tệp {path.suffix} chưa đọc được — mở bằng Excel hoặc LibreOffice "
-                            "và Lưu thành «Sổ làm việc Excel (.xlsx)», rồi nhập tệp .xlsx")]
-    from openpyxl import load_workbook
-
+    if path.suffix.lower() == ".ods":
+        return [], [Problem(str(path), "tệp .ods chưa đọc được — mở bằng LibreOffice và Lưu thành "
+                            "«Sổ làm việc Excel (.xlsx)», rồi nhập tệp .xlsx")]
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        book = _workbook(path)
     except Exception as exc:  # noqa: BLE001 — an unreadable file is reported, never a traceback
         return [], [Problem(str(path), f"không mở được tệp Excel ({type(exc).__name__})")]
     sheets, problems = [], []
     wanted = {fold(s) for s in spec.get("sheets") or []}
-    for ws in wb.worksheets:
-        if wanted and fold(ws.title) not in wanted:
+    for title, rows in book:
+        if wanted and fold(title) not in wanted:
             continue
-        sheet, found = _read_sheet(spec, ws, f"{path}, trang tính {ws.title}")
+        sheet, found = _read_sheet(spec, title, rows, f"{path}, trang tính {title}")
         problems += found
         if sheet is not None:
             sheets.append(sheet)
-    wb.close()
     if not sheets and not problems:
         problems.append(Problem(str(path), "không có trang tính nào đúng mẫu " + spec["label"]))
     return sheets, problems
 
 
-def _read_sheet(spec: dict, ws, where: str) -> tuple[Sheet | None, list[Problem]]:
-    rows = ws.iter_rows(values_only=True)
+def _workbook(path: Path) -> list[tuple[str, object]]:
+    """(sheet name, its rows as tuples of values, None for an empty cell) for .xlsx and for
+    the older .xls that vnEdu and many school tools still export."""
+    if path.suffix.lower() == ".xls":
+        import xlrd
+
+        book = xlrd.open_workbook(str(path))
+        return [(sh.name, iter([tuple(None if v == "" else v for v in sh.row_values(i)) for i in range(sh.nrows)]))
+                for sh in book.sheets()]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:  # read now: a read-only workbook keeps its file open until closed
+        return [(ws.title, iter(list(ws.iter_rows(values_only=True)))) for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def _read_sheet(spec: dict, title: str, rows, where: str) -> tuple[Sheet | None, list[Problem]]:
     titles = []
     for number in range(1, spec["header_within"] + 1):
         cells = next(rows, None)
@@ -80,7 +94,7 @@ def _read_sheet(spec: dict, ws, where: str) -> tuple[Sheet | None, list[Problem]
             break
         columns = _columns(spec, cells)
         if set(spec["required"]) <= set(columns.values()):
-            return _body(spec, ws.title, where, titles, cells, columns, number, rows)
+            return _body(spec, title, where, titles, cells, columns, number, rows)
         titles += [str(c).strip() for c in cells if c is not None and str(c).strip()]
     missing = ", ".join(h for h, f in spec["columns"].items() if f in spec["required"])
     return None, [Problem(where, f"không tìm thấy dòng tên cột (trong {spec['header_within']} dòng đầu) "

@@ -1,0 +1,154 @@
+"""Run the roll-up of a dataset (the orchestrator's side: reads outputs, writes the roll-up).
+
+For each school year: gather every school's current record (`<doc>.chi_so.json` of a report
+that is up to date for the run key the current options give, checked against its `.key`
+hashes) and each plan's state (that record, else the run ledger's last outcome); the roll-up
+is rendered again only when this input or the toolkit changed. The notebook
+notebooks/bao_cao_tong_hop.ipynb is executed with papermill (a parameter: the input file),
+the document read back from it and exported like a plan, plus an Excel table.
+
+outputs/<dataset>/<year>/_tong_hop/bao_cao_tong_hop.{ipynb,html,pdf,docx,xlsx,key}
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from .. import archive
+from ..index_page import latest_outcomes
+from ..loading import Dataset, document_year, school_documents
+from ..placing import is_up_to_date, place, read_key
+from ..status import Status
+from ..worker import Outcome, Task
+from .build import KIND
+from .record import PlanEntry, RollupInput, SchoolEntry, plan_state
+
+FOLDER = "_tong_hop"  # school ids never start with "_" (schema.SCHOOL_ID_PATTERN)
+FORMATS = ("html", "pdf", "docx", "xlsx")
+NOTEBOOK = Path(__file__).resolve().parent.parent.parent / "notebooks" / f"{KIND}.ipynb"
+
+
+def folder(out_root: Path, ds: Dataset, year: int) -> Path:
+    return out_root / ds.root.resolve().name / str(year) / FOLDER
+
+
+def _record(task: Task) -> tuple[dict, str] | None:
+    """The figures record of a report that is current for this task's run key, with its hash."""
+    name = f"{task.doc_kind}.chi_so.json"
+    if not is_up_to_date(task):
+        return None
+    key = read_key(task) or {"files": {}}
+    if name not in key["files"]:
+        return None
+    try:
+        return json.loads((Path(task.out_dir) / name).read_bytes()), key["files"][name]["sha256"]
+    except (OSError, ValueError):
+        return None
+
+
+def _documents(ds: Dataset, sid: str) -> list[str]:
+    """Every document the dataset asks of this school (a run limited by --docs still rolls up all)."""
+    own = school_documents(ds, sid)
+    return [d for d in ds.config.documents if d in own or not own]
+
+
+def gather(ds: Dataset, out_root: Path, opts) -> dict[int, RollupInput]:
+    """The roll-up input of every school year of the dataset."""
+    from ..batch import LEDGER, make_task
+
+    records, _ = archive.read_ledger(out_root / ds.root.resolve().name / LEDGER)
+    last = {(o.school_id, o.doc_kind): o for o in latest_outcomes(records)}
+    cfg = ds.config
+    school = ds.tables["school"].set_index("school_id")
+    by_year: dict[int, list[SchoolEntry]] = {}
+    for sid in ds.school_ids():
+        valid = not ds.problems_for(sid)
+        row = school.loc[sid]
+        entry = SchoolEntry(sid, str(row.get("name") or sid), str(row.get("school_level") or ""))
+        year = cfg.school_year
+        for doc in _documents(ds, sid):
+            found, outcome = None, last.get((sid, doc))
+            if valid:
+                task = make_task(ds, out_root, opts, sid, doc)
+                year = task.school_year
+                found = _record(task)
+            state = plan_state(outcome.status if outcome else None, found[0].get("state") if found else None)
+            entry.plans.append(PlanEntry(doc, state, outcome.message if outcome and state == outcome.status else ""))
+            if found and not entry.source:
+                entry.figures = {k: str(v) for k, v in (found[0].get("figures") or {}).items()}
+                entry.audit, entry.source, entry.record_hash = found[0].get("audit"), doc, found[1]
+        by_year.setdefault(year, []).append(entry)
+    return {year: RollupInput(ds.root.resolve().name, cfg.name, cfg.authority, cfg.authority_parent,
+                              cfg.authority_place, year, list(cfg.documents), schools)
+            for year, schools in by_year.items()}
+
+
+def rollup_key(inp: RollupInput) -> str:
+    from ..batch import toolkit_hash
+
+    return archive.sha256(json.dumps([inp.to_json(), FORMATS, toolkit_hash()]).encode())
+
+
+def task_for(out_root: Path, ds: Dataset, inp: RollupInput) -> Task:
+    """The roll-up as a placing task: its folder, formats and key (placing.py keeps it consistent)."""
+    task = Task(inp.dataset, FOLDER, KIND, inp.year, str(folder(out_root, ds, inp.year)), FORMATS, {})
+    task.run_key = rollup_key(inp)
+    return task
+
+
+def render(inp: RollupInput, tmp: Path, timeout: int = 300) -> dict[str, bytes]:
+    """Execute the notebook on this input; the notebook and every format, as bytes."""
+    import nbformat
+    import papermill as pm
+
+    from .. import notebook
+    from ..export import EXPORTERS
+    from ..params import RollupParams
+    from ..preflight import check_glyphs
+    from ..render.xlsx import render_xlsx
+
+    from ..worker import stderr_to
+
+    source = tmp / "tong_hop.json"
+    source.write_text(inp.to_json(), encoding="utf-8")
+    params = RollupParams(records=str(source)).to_papermill()
+    with stderr_to(tmp / "kernel.log"):  # the kernel's start-up chatter stays out of the terminal
+        nb = pm.execute_notebook(str(NOTEBOOK), str(tmp / "executed.ipynb"), parameters=params,
+                                 kernel_name="kehoach", progress_bar=False, report_mode=True,
+                                 execution_timeout=timeout, cwd=str(tmp))
+    verdict = notebook.check_output(nb)
+    if verdict:
+        raise RuntimeError(verdict[1])
+    doc = notebook.document(nb)
+    check_glyphs(doc, FOLDER)  # school names come from the data: every character must print
+    files = {f"{KIND}.ipynb": nbformat.writes(nb).encode("utf-8")}
+    for fmt in FORMATS:
+        files[f"{KIND}.{fmt}"] = render_xlsx(doc) if fmt == "xlsx" else EXPORTERS[fmt]().from_document(doc)
+    return files
+
+
+def write_rollups(ds: Dataset, out_root: Path, opts, force: bool = False) -> list[str]:
+    """Render each year's roll-up whose input changed; notices for the user (never raises)."""
+    notices = []
+    for year, inp in sorted(gather(ds, out_root, opts).items()):
+        task = task_for(out_root, ds, inp)
+        if not (force or opts.force) and is_up_to_date(task):
+            continue
+        start = time.monotonic()
+        outcome = Outcome(FOLDER, KIND, Status.OK)
+        try:
+            with tempfile.TemporaryDirectory(prefix="kehoach-tonghop-") as tmp:
+                files = render(inp, Path(tmp), opts.cell_timeout)
+        except Exception as exc:  # noqa: BLE001 - the schools' reports stand; say why
+            outcome.status, outcome.message = Status.CELL_ERROR, f"{type(exc).__name__}: {exc}"
+            notices.append(f"báo cáo tổng hợp năm học {year}: {outcome.message}")
+            files = {}
+        outcome.seconds = round(time.monotonic() - start, 2)
+        try:
+            place(task, outcome, files)
+        except OSError as exc:
+            notices.append(f"không ghi được báo cáo tổng hợp: {archive.os_error_vi(exc)}")
+    return notices
