@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import audit_checks as checks
 from . import audit_documents as documents
+from . import audit_eras as admin
 from . import audit_norms as norms
 from . import audit_rates as rates
 from . import audit_targets as targets
@@ -33,7 +34,7 @@ __all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school",
 
 
 AUDITED = ("school", "document_meta", "legal_basis", "enrollment_by_grade", "staff_aggregate",
-           "assessment_result", "completion_outcome", "target")
+           "assessment_result", "completion_outcome", "target", "recipient")
 
 
 def _meta_row(rows: Rows, plan_year: int | None) -> Mapping | None:
@@ -70,6 +71,7 @@ def _run_rules(t: Mapping[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> l
         *checks.regime_categories(res, ctx), *checks.cohort_breaks(enr, ctx, cfg),
         *documents.legal_citations(t["legal_basis"], ctx),
         *documents.document_form(t["document_meta"], ctx),
+        *admin.admin_frame(t["school"], t["recipient"], ctx),
         *targets.target_feasibility(goals, enr, ctx), *targets.stated_ratios(goals, enr, ctx),
         *norms.class_size(enr, ctx, cfg), *norms.staffing(enr, staff, ctx, cfg),
         *norms.school_size(enr, ctx, cfg), *norms.land_per_pupil(enr, ctx, cfg),
