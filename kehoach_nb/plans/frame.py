@@ -209,6 +209,14 @@ class Context:
     builder: Builder
     outline: dict
     state: str  # du_thao or ban_hanh
+    in_force_from: dict = field(default_factory=dict)  # dataset.yaml: regulation start dates moved
+
+    def framework(self) -> str | None:
+        """The accreditation framework of the document: its own, else the one in force on its date."""
+        from ..accreditation import framework_in_force
+
+        f = self.facts
+        return f.meta.get("framework") or framework_in_force(f.level, f.on, None, self.in_force_from)
 
     def fill(self, text: str) -> str:
         m = self.facts.meta
@@ -244,7 +252,7 @@ def prepare(dataset: str, school_id: str, doc_kind: str, school_year: int | None
     b = Builder(f, dict(zip(ns["section_key"], ns["text"])), ds.config.zero_pad_counts, entries,
                 ds.config.stale_threshold, ds.config.placeholders, ds.config.ty_le_spelling)
     return Context(p.model_dump(), t, year, f, b, outline()[p.doc_kind],
-                   p.state or f.meta.get("state") or "du_thao")
+                   p.state or f.meta.get("state") or "du_thao", dict(ds.config.in_force_from))
 
 
 def numbered(blocks: list) -> list:

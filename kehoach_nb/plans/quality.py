@@ -9,15 +9,14 @@ from .. import indicators as ind
 from .. import narrative, tables
 from ..model import Table
 from ..tables import make_table
+from . import quality_tt57 as bieu2
 from .frame import Context, Sec, legal_lines, sections, visual
 
 LEVEL_TEXT = {0: "Chưa đạt Mức 1", 1: "Mức 1", 2: "Mức 2", 3: "Mức 3", 4: "Mức 4"}
 
 
 def _framework(ctx: Context) -> acc.Framework:
-    f = ctx.facts
-    code = f.meta.get("framework") or acc.framework_in_force(f.level, f.on)
-    return acc.framework(code)
+    return acc.framework(ctx.framework())
 
 
 def pupils_table(ctx: Context) -> Table | None:
@@ -91,9 +90,9 @@ def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dic
     missing = acc.missing_criteria([r["criterion_code"] for r in rows], fw)
     if missing:
         notes.append("Chưa có kết quả tự đánh giá của các tiêu chí: " + ", ".join(missing) + ".")
-    lacking = acc.actions_missing(acc.criteria_not_met(levels, fw, 3), actions)
+    lacking = acc.actions_missing(acc.criteria_not_met(levels, fw, max(fw.criterion_levels)), actions)
     if lacking:
-        notes.append("Tiêu chí chưa đạt Mức 3 nhưng chưa có biện pháp cải tiến: " + ", ".join(lacking) + ".")
+        notes.append(f"Tiêu chí chưa đạt Mức {max(fw.criterion_levels)} nhưng chưa có biện pháp cải tiến: " + ", ".join(lacking) + ".")
     return make_table(f"Nội dung cải tiến theo tiêu chí ({fw.label})", head, body, landscape=True, notes=notes,
                     widths=(18, 8, 17, 25, 10, 10, 12))
 
@@ -113,6 +112,19 @@ def summary_table(fw: acc.Framework, levels: dict) -> Table:
     return make_table("Tổng hợp kết quả tự đánh giá theo tiêu chuẩn", head, rows, total_rows=1, notes=[note])
 
 
+def _bieu_2(ctx: Context, fw: acc.Framework, levels: dict, situation: list, goals: list,
+            review: list) -> list:
+    """Mẫu số 2 (TT57/2026): priority issues, the ten-column plan, follow-up each semester."""
+    b = ctx.builder
+    return sections(2, [
+        Sec("THÔNG TIN CHUNG", situation), Sec("MỤC ĐÍCH, YÊU CẦU", goals),
+        Sec("TÓM TẮT VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN", visual(bieu2.issues_table(ctx, fw)) + review),
+        Sec("KẾ HOẠCH CẢI TIẾN", visual(bieu2.plan_table(ctx, fw, levels))),
+        Sec("THEO DÕI, ĐÁNH GIÁ", [bieu2.follow_up_table(ctx), summary_table(fw, levels)]),
+        Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))],
+        style="roman")
+
+
 def quality_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     fw = _framework(ctx)
@@ -126,6 +138,9 @@ def quality_plan(ctx: Context) -> list:
     review = [x for k, t in (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"),
                              ("nguyen_nhan", "Nguyên nhân"))
               for x in b.analyst(k, t, "điểm mạnh, điểm yếu")]
+    if acc.catalogue()["frameworks"][fw.code].get("plan_layout") == "bieu_2":
+        return legal_lines(ctx.tables["legal_basis"].to_dict("records")) + _bieu_2(
+            ctx, fw, levels, situation, goals, review)
     return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + sections(2, [
         Sec("ĐẶC ĐIỂM TÌNH HÌNH", situation), Sec("MỤC ĐÍCH VÀ CHỈ TIÊU", goals),
         Sec("ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", review),

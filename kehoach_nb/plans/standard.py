@@ -21,10 +21,18 @@ STANDARDS = {
 ROOMS_PER_CLASS = {"phong_hoc": 1}
 
 
-def _standard_names(ctx: Context) -> list[str]:
-    from ..accreditation import framework, framework_in_force
+def _facilities_standard(ctx: Context) -> int:
+    """The standard on facilities (criteria.yaml `facilities_standard`): 3 before TT57, 4 after."""
+    from ..accreditation import catalogue
 
-    code = ctx.facts.meta.get("framework") or framework_in_force(ctx.facts.level, ctx.facts.on)
+    raw = catalogue()["frameworks"].get(ctx.framework() or "tt59_2012", {})
+    return int(raw.get("facilities_standard", 3))
+
+
+def _standard_names(ctx: Context) -> list[str]:
+    from ..accreditation import framework
+
+    code = ctx.framework()
     if code in STANDARDS or code is None:
         return STANDARDS["tt59_2012"]
     return [s.name for s in framework(code).standards]
@@ -142,10 +150,10 @@ def standard_plan(ctx: Context) -> list:
     situation = (b.passage("thuc_trang.quy_mo", narrative.describe_scale(f, base, b.pad) if base else "")
                  + b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f, b.pad))
                  + b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f, b.pad)))
-    subs = []
+    subs, facilities = [], _facilities_standard(ctx)
     for i, name in enumerate(_standard_names(ctx), start=1):
         body = b.analyst(f"tieu_chuan.{i}", f"Tiêu chuẩn {i}", name)
-        if i == 3:
+        if i == facilities:
             body += visual(rooms_inventory(ctx), equipment_inventory(ctx), planned_rooms(ctx))
         subs.append(Sec(f"Tiêu chuẩn {i}: {name}", body))
     return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + sections(2, [
