@@ -3,6 +3,8 @@ a row per criterion in catalogue order, the summary by standard, and the rules A
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import accreditation as acc
 from .. import formatting as fm
 from .. import indicators as ind
@@ -118,9 +120,10 @@ def _bieu_2(ctx: Context, fw: acc.Framework, levels: dict, situation: list, goal
     b = ctx.builder
     return sections(2, [
         Sec("THÔNG TIN CHUNG", situation), Sec("MỤC ĐÍCH, YÊU CẦU", goals),
-        Sec("TÓM TẮT VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN", visual(bieu2.issues_table(ctx, fw)) + review),
+        Sec("TÓM TẮT VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN", review + visual(bieu2.issues_table(ctx, fw))),
         Sec("KẾ HOẠCH CẢI TIẾN", visual(bieu2.plan_table(ctx, fw, levels))),
-        Sec("THEO DÕI, ĐÁNH GIÁ", [bieu2.follow_up_table(ctx), summary_table(fw, levels)]),
+        Sec("THEO DÕI, ĐÁNH GIÁ", [bieu2.follow_up_table(ctx),
+                                   replace(summary_table(fw, levels), landscape=True)]),
         Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))],
         style="roman")
 

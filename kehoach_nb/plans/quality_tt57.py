@@ -21,7 +21,7 @@ PLAN_COLUMNS = (("TT", None), ("Nội dung cải tiến", "content"), ("Mục ti
                 ("Mức độ thực hiện", "completion_level"))
 PLAN_WIDTHS = (4, 16, 12, 18, 12, 8, 9, 8, 9, 6)
 ISSUE_COLUMNS = ("TT", "Tiêu chuẩn", "Tiêu chí", "Đánh giá hiện trạng", "Điểm hạn chế", "Nguyên nhân")
-FOLLOW_UP = ("Cuối học kỳ I", "Cuối năm học")
+FOLLOW_UP = ("Cuối học kỳ I năm học {year}", "Cuối năm học {year}")
 
 
 def _rows(ctx: Context, table: str, fw: acc.Framework) -> list[dict]:
@@ -96,7 +96,7 @@ def follow_up_table(ctx: Context) -> Table:
     head = [[("Thời điểm", 1, 1), ("Nội dung theo dõi, đánh giá", 1, 1), ("Kết quả", 1, 1),
              ("Điều chỉnh (nếu có)", 1, 1), ("Người đánh giá", 1, 1)]]
     content = "Rà soát mức độ thực hiện từng nội dung cải tiến theo chỉ số đánh giá kết quả"
-    rows = [[f"{t} năm học {fm.fmt_school_year(ctx.year)}", content, "", "", "Hội đồng tự đánh giá"]
+    rows = [[t.format(year=fm.fmt_school_year(ctx.year)), content, "", "", "Hội đồng tự đánh giá"]
             for t in FOLLOW_UP]
     return make_table("Theo dõi, đánh giá việc thực hiện kế hoạch", head, rows, landscape=True,
                       widths=(14, 30, 20, 18, 14))
