@@ -69,7 +69,7 @@ def _run_rules(t: Mapping[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> l
         *targets.count_targets(goals, enr, ctx),
         *checks.year_labels(t, ctx), *checks.issue_date_vs_year(t["document_meta"], ctx, cfg),
         *checks.regime_categories(res, ctx), *checks.cohort_breaks(enr, ctx, cfg),
-        *documents.legal_citations(t["legal_basis"], ctx),
+        *documents.legal_citations(t["legal_basis"], ctx, cfg.in_force_from),
         *documents.document_form(t["document_meta"], ctx),
         *admin.admin_frame(t["school"], t["recipient"], ctx),
         *targets.target_feasibility(goals, enr, ctx), *targets.stated_ratios(goals, enr, ctx),
@@ -134,6 +134,8 @@ def audit_dataset(ds, config: AuditConfig | None = None) -> list[Finding]:
     Each table becomes row dicts once; a school's rows are picked by position
     (`Dataset.school_rows`), as `Dataset.school_tables` would give them."""
     index = ds.row_index if getattr(ds, "row_index", None) is not None else spreadsheet_rows(ds.root)
+    if config is None and ds.config is not None and ds.config.in_force_from:
+        config = AuditConfig(in_force_from=dict(ds.config.in_force_from))
     year = ds.config.school_year if ds.config else None
     rows = {name: table_rows(ds.tables, name) for name in AUDITED}
     out = []

@@ -80,6 +80,7 @@ class AuditConfig:
     enrollment_mismatch: str = CANH_BAO  # start-of-year enrolment vs end-of-year assessment
     norm_severity: str = CANH_BAO
     default_sessions: int = 2  # sessions per day when the data does not say
+    in_force_from: Mapping = field(default_factory=dict)  # dataset.yaml: regulation start dates moved
 
 
 @dataclass

@@ -134,3 +134,22 @@ def test_school_charter_override():
     rule = cat.regulation_in_force("dieu_le", "thcs", dt.date(2026, 9, 20), {"tt15_2026": None})
     assert rule["code"] == "tt32_2020"
     assert cat.regulation_in_force("dieu_le", "thcs", dt.date(2026, 9, 20))["verified"] is False
+
+
+def _v7(number: str, day: dt.date, config=None) -> list:
+    from kehoach_nb.audit import AuditConfig
+
+    data = {"school": [{**SCHOOL, "governing_body": "UBND XÃ HÒA THỬ"}], "document_meta": [meta(day)],
+            "legal_basis": [{"seq": 1, "doc_category": "thong_tu", "number": number,
+                             "issue_date": dt.date(2020, 9, 4), "subject": "Điều lệ trường tiểu học"}]}
+    frames = {k: pd.DataFrame([{"school_id": SID, **r} for r in rows]) for k, rows in data.items()}
+    cfg = AuditConfig(in_force_from=config) if config else None
+    return [f for f in audit_school(frames, SID, cfg) if f.code == "V7"]
+
+
+def test_citing_the_replaced_charter_after_tt15_is_a_note():
+    found = _v7("28/2020/TT-BGDĐT", dt.date(2026, 9, 20))
+    assert [(f.severity, f.expected) for f in found] == [("lưu ý", "15/2026/TT-BGDĐT")]
+    assert "10/05/2026" in found[0].explanation
+    assert _v7("28/2020/TT-BGDĐT", dt.date(2025, 9, 20)) == []
+    assert _v7("28/2020/TT-BGDĐT", dt.date(2026, 9, 20), {"tt15_2026": None}) == []

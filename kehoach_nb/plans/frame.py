@@ -189,12 +189,13 @@ def closing(f: Facts, recipients: list[dict], document_name: str) -> Closing:
                    [line.upper() for line in lines], m["signer_name"])
 
 
-def audit_counts(tables: dict, school_id: str, year: int) -> list[int]:
+def audit_counts(tables: dict, school_id: str, year: int, in_force_from: dict | None = None) -> list[int]:
     """[errors, findings] of the data audit of this school's figures; the findings themselves
     go to the school's audit report (kiem_tra_so_lieu), never into the plan."""
-    from ..audit import audit_school
+    from ..audit import AuditConfig, audit_school
 
-    findings = audit_school(tables, school_id, plan_year=year)
+    config = AuditConfig(in_force_from=dict(in_force_from)) if in_force_from else None
+    findings = audit_school(tables, school_id, config, plan_year=year)
     return [sum(f.severity == "lỗi" for f in findings), len(findings)]
 
 
@@ -273,7 +274,7 @@ def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
     title = f.meta.get("title_summary") or ctx.fill(ctx.outline["title"])
     end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]))
     blocks = [header(f, title, ctx.state)] + numbered(body) + [end]
-    audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year)
+    audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year, ctx.in_force_from)
     figures = dict(ctx.builder.raw_values)
     return (Document(ctx.params["doc_kind"], ctx.params, title, blocks, audit, ctx.state, figures,
                      list(ctx.builder.warnings)), ctx.builder.texts)
