@@ -19,7 +19,7 @@ PLAN_COLUMNS = (("TT", None), ("Nội dung cải tiến", "content"), ("Mục ti
                 ("Thời gian", "timeframe_text"), ("Đơn vị, cá nhân phụ trách", "responsible"),
                 ("Nguồn lực", "resources"), ("Minh chứng dự kiến", "expected_evidence"),
                 ("Mức độ thực hiện", "completion_level"))
-PLAN_WIDTHS = (4, 16, 12, 18, 12, 8, 9, 8, 9, 6)
+PLAN_WIDTHS = (3, 18, 11, 18, 12, 8, 9, 8, 9, 4)
 ISSUE_COLUMNS = ("TT", "Tiêu chuẩn", "Tiêu chí", "Đánh giá hiện trạng", "Điểm hạn chế", "Nguyên nhân")
 FOLLOW_UP = ("Cuối học kỳ I năm học {year}", "Cuối năm học {year}")
 
@@ -73,13 +73,15 @@ def plan_table(ctx: Context, fw: acc.Framework, levels: dict) -> Table | None:
         if not acts:
             continue
         level = levels.get(c.code)
-        now = f" (tự đánh giá: Mức {level})" if level else (" (tự đánh giá: chưa đạt Mức 1)"
-                                                            if level == 0 else "")
-        body.append([f"Tiêu chí {c.code}. {c.name}{now}"] + [""] * (len(PLAN_COLUMNS) - 1))
-        for a in acts:
+        now = f", tự đánh giá Mức {level}" if level else (", tự đánh giá chưa đạt Mức 1"
+                                                          if level == 0 else "")
+        for i, a in enumerate(acts):
             n += 1
-            body.append([fm.fmt_int(n)] + [_timeframe(a) if key == "timeframe_text" else _text(a.get(key))
-                                           for _, key in PLAN_COLUMNS[1:]])
+            cells = [_timeframe(a) if key == "timeframe_text" else _text(a.get(key))
+                     for _, key in PLAN_COLUMNS[1:]]
+            if i == 0:  # the criterion heads its first content (the model has no spanning body row)
+                cells[0] = f"Tiêu chí {c.code}. {c.name}{now}:\n{cells[0]}"
+            body.append([fm.fmt_int(n)] + cells)
     head = [[(t, 1, 1) for t, _ in PLAN_COLUMNS],
             [(f"({i})", 1, 1) for i in range(1, len(PLAN_COLUMNS) + 1)]]
     notes = []
