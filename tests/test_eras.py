@@ -153,3 +153,24 @@ def test_citing_the_replaced_charter_after_tt15_is_a_note():
     assert "10/05/2026" in found[0].explanation
     assert _v7("28/2020/TT-BGDĐT", dt.date(2025, 9, 20)) == []
     assert _v7("28/2020/TT-BGDĐT", dt.date(2026, 9, 20), {"tt15_2026": None}) == []
+
+
+# --- the demo (2026-2027, two-level) and the seeds (district era) -------------------------
+def test_demo_is_a_clean_two_level_2026_dataset():
+    from pathlib import Path
+
+    from kehoach_nb.audit import audit_dataset
+    from kehoach_nb.loading import load_dataset
+    from kehoach_nb.model import Header, Table
+    from kehoach_nb.plans import build_report
+
+    root = Path(__file__).parent.parent
+    assert audit_dataset(load_dataset(root / "params" / "demo")) == []
+    doc = build_report(str(root / "params" / "demo"), "THCS02", "ke_hoach_cai_tien_chat_luong").document
+    header = next(b for b in doc.blocks if isinstance(b, Header))
+    assert header.governing_body == "UBND XÃ HÒA BÌNH" and "2026" in header.date_line
+    plan = next(b for b in doc.blocks if isinstance(b, Table) and "57/2026" in b.caption)
+    assert plan.landscape and [c.text for c in plan.header[1]] == [f"({i})" for i in range(1, 11)]
+    seed = build_report(str(root / "params" / "seeds"), "seed001", "ke_hoach_cai_tien_chat_luong").document
+    assert any(isinstance(b, Table) and "17/2018" in b.caption for b in seed.blocks)
+    assert next(b for b in seed.blocks if isinstance(b, Header)).governing_body == "UBND QUẬN NGÔ QUYỀN"
