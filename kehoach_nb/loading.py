@@ -33,6 +33,9 @@ MAX_YAML_DEPTH = 20
 ALL = "*"
 
 
+NEVER = ("null", "~", "", "không")  # in_force_from: a regulation never applied
+
+
 class DatasetConfig(BaseModel):
     """dataset.yaml: the issuing authority, default year and documents to produce."""
 
@@ -51,6 +54,15 @@ class DatasetConfig(BaseModel):
     # Regulations in force by date (catalogues/criteria.yaml, regulations.yaml): move a rule's
     # start, either way, e.g. {tt57_2026: 2026-09-05} or {tt57_2026: null} (never applied).
     in_force_from: dict[str, dt.date | None] = {}
+
+    @field_validator("in_force_from", mode="before")
+    @classmethod
+    def _never(cls, value):
+        """dataset.yaml is read as text: null, ~, "" or "không" mean "never applied"."""
+        if isinstance(value, dict):
+            return {k: None if isinstance(v, str) and v.strip().lower() in NEVER else v
+                    for k, v in value.items()}
+        return value
 
     @field_validator("in_force_from")
     @classmethod

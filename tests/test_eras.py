@@ -174,3 +174,13 @@ def test_demo_is_a_clean_two_level_2026_dataset():
     seed = build_report(str(root / "params" / "seeds"), "seed001", "ke_hoach_cai_tien_chat_luong").document
     assert any(isinstance(b, Table) and "17/2018" in b.caption for b in seed.blocks)
     assert next(b for b in seed.blocks if isinstance(b, Header)).governing_body == "UBND QUẬN NGÔ QUYỀN"
+
+
+def test_dataset_yaml_text_null_means_never():
+    from kehoach_nb.loading import DatasetConfig
+
+    cfg = DatasetConfig(name="x", school_year="2026", in_force_from={"tt57_2026": "null",
+                                                                      "tt15_2026": "2026-09-05"})
+    assert cfg.in_force_from == {"tt57_2026": None, "tt15_2026": dt.date(2026, 9, 5)}
+    with pytest.raises(ValueError, match="không có trong danh mục"):
+        DatasetConfig(name="x", school_year="2026", in_force_from={"tt99_2030": "null"})
