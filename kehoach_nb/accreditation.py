@@ -111,19 +111,28 @@ def normalize_code(code) -> str:
     return str(code).strip().replace(",", ".").rstrip("*").strip()
 
 
+def effective_from(rule: Mapping, in_force_from: Mapping | None = None) -> dt.date | None:
+    """A rule's start date; a dataset's `in_force_from` moves it (a date) or removes it (None)."""
+    if in_force_from and rule["framework"] in in_force_from:
+        return in_force_from[rule["framework"]] or dt.date.max
+    return rule["from"] or dt.date.min
+
+
 def framework_in_force(level: str, on_date: dt.date, override: str | None = None,
-                       allow_unverified: bool = False) -> str | None:
+                       in_force_from: Mapping | None = None) -> str | None:
     """Framework code for a school level on a document date (REFERENCE §b.1.0).
 
-    An explicit override always wins; unverified frameworks (TT57/2026) are only
-    chosen when allowed; None when no catalogued framework applies.
+    The latest catalogued rule that has started wins, unverified frameworks (TT57/2026, [U])
+    included; `in_force_from` (dataset.yaml) moves a framework's start either way or, with
+    None, never applies it; an explicit override (document_meta.framework) always wins.
+    None when no catalogued framework applies.
     """
     if override:
         return framework(override).code
-    rules = [r for r in catalogue()["in_force"]
-             if r["education_level"] == level and (r["from"] or dt.date.min) <= on_date
-             and (allow_unverified or not r["framework"] or framework(r["framework"]).verified)]
-    return max(rules, key=lambda r: r["from"] or dt.date.min, default={}).get("framework")
+    rules = [(effective_from(r, in_force_from), r) for r in catalogue()["in_force"]
+             if r["education_level"] == level]
+    started = [(start, r) for start, r in rules if start <= on_date]
+    return max(started, key=lambda x: x[0], default=(None, {}))[1].get("framework")
 
 
 # --- A1 criterion level ------------------------------------------------------

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import audit_checks as checks
 from . import audit_documents as documents
+from . import audit_eras as admin
 from . import audit_norms as norms
 from . import audit_rates as rates
 from . import audit_stated as stated
@@ -37,7 +38,7 @@ __all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school",
 
 AUDITED = ("school", "document_meta", "legal_basis", "enrollment_by_grade", "staff_aggregate",
            "assessment_result", "completion_outcome", "target", "facility_room", "equipment",
-           "narrative_section", "stated_figure")
+           "narrative_section", "stated_figure", "recipient")
 
 
 def _meta_row(rows: Rows, plan_year: int | None) -> Mapping | None:
@@ -72,8 +73,9 @@ def _run_rules(t: Mapping[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> l
         *targets.count_targets(goals, enr, ctx),
         *checks.year_labels(t, ctx), *checks.issue_date_vs_year(t["document_meta"], ctx, cfg),
         *checks.regime_categories(res, ctx), *checks.cohort_breaks(enr, ctx, cfg),
-        *documents.legal_citations(t["legal_basis"], ctx),
+        *documents.legal_citations(t["legal_basis"], ctx, cfg.in_force_from),
         *documents.document_form(t["document_meta"], ctx),
+        *admin.admin_frame(t["school"], t["recipient"], ctx),
         *targets.target_feasibility(goals, enr, ctx), *targets.stated_ratios(goals, enr, ctx),
         *norms.class_size(enr, ctx, cfg), *norms.staffing(enr, staff, ctx, cfg),
         *norms.school_size(enr, ctx, cfg), *norms.land_per_pupil(enr, ctx, cfg),
@@ -153,6 +155,8 @@ def audit_dataset(ds, config: AuditConfig | None = None) -> list[Finding]:
     Each table becomes row dicts once; a school's rows are picked by position
     (`Dataset.school_rows`), as `Dataset.school_tables` would give them."""
     index = ds.row_index if getattr(ds, "row_index", None) is not None else spreadsheet_rows(ds.root)
+    if config is None and ds.config is not None and ds.config.in_force_from:
+        config = AuditConfig(in_force_from=dict(ds.config.in_force_from))
     year = ds.config.school_year if ds.config else None
     rows = {name: table_rows(ds.tables, name) for name in AUDITED}
     out = []

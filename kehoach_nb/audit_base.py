@@ -38,6 +38,8 @@ BASIS = {  # what the user reads as "Căn cứ": plain Vietnamese, no rule codes
     "V10": "Chỉ tiêu khả thi: không thấp hơn mức tối thiểu, không mịn hơn một học sinh",
     "V12": "Nghị định 30/2020/NĐ-CP, Phụ lục I và Phụ lục III (số, ký hiệu văn bản)",
     "V13": "Mức đánh giá phải thuộc thông tư đánh giá đang áp dụng",
+    "V14": ("Nghị định 142/2025/NĐ-CP và Nghị quyết 202/2025/QH15: từ 01/7/2025 chính quyền địa "
+            "phương hai cấp, trường do UBND xã, phường, đặc khu quản lý"),
     "Q6": "Học sinh khối g năm nay ≈ học sinh khối g−1 năm trước (dự báo theo lứa)",
 }
 
@@ -78,13 +80,14 @@ class AuditConfig:
     enrollment_mismatch: str = CANH_BAO  # start-of-year enrolment vs end-of-year assessment
     norm_severity: str = CANH_BAO
     default_sessions: int = 2  # sessions per day when the data does not say
+    in_force_from: Mapping = field(default_factory=dict)  # dataset.yaml: regulation start dates moved
 
 
 @dataclass
 class Finding:
     """One problem found in the figures of a school."""
 
-    code: str  # "V1" … "V13", "Q6"
+    code: str  # "V1" … "V14", "Q6"
     severity: str  # "lỗi" / "cảnh báo" / "lưu ý"
     school_id: str
     table: str

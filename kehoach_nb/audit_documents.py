@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 import yaml
 
 from .audit_base import CANH_BAO, LOI, LUU_Y, Finding, Rows, SchoolContext, finding
-from .catalogues import HERE
+from .catalogues import HERE, replaced_on
 from .formatting import fmt_date
 
 SYMBOL = re.compile(r"^[A-ZĐ]+-[A-ZĐ0-9]+$")
@@ -94,12 +94,28 @@ def _category(row: Mapping) -> list[Check]:
              f"loại văn bản ghi là {shown}.")]
 
 
-def legal_citations(legal: Rows, ctx: SchoolContext) -> list[Finding]:
-    """Year in the number = issue year; issued before the plan; dates of known documents."""
+def _replaced(row: Mapping, ctx: SchoolContext, in_force_from: Mapping | None) -> list[Check]:
+    """A regulation cited after the one replacing it applies (regulations.yaml, by date)."""
+    if not ctx.doc_date or not ctx.level:
+        return []
+    number = normalise_number(row["number"])
+    now = replaced_on(number, ctx.level, ctx.doc_date, dict(in_force_from or {}))
+    if not now:
+        return []
+    note = "" if now["verified"] else " (văn bản thay thế chưa được đối chiếu với bản chính thức)"
+    return [(CANH_BAO if now["verified"] else LUU_Y, row["number"], now["number"],
+             f"Văn bản {row['number']} đã được thay thế bởi {now['label']}, áp dụng từ ngày "
+             f"{fmt_date(now['from'])}, trước ngày ban hành kế hoạch ({fmt_date(ctx.doc_date)}){note}.")]
+
+
+def legal_citations(legal: Rows, ctx: SchoolContext, in_force_from: Mapping | None = None) -> list[Finding]:
+    """Year in the number = issue year; issued before the plan; dates of known documents;
+    no regulation that another replaced before the plan's date."""
     return [finding("V7", sev, ctx, "legal_basis", [row], stated, expected, text, BASIS_V7)
             for row in legal
             for sev, stated, expected, text in
-            _dates(row, ctx.doc_date) + _catalogue(row) + _category(row)]
+            _dates(row, ctx.doc_date) + _catalogue(row) + _category(row)
+            + _replaced(row, ctx, in_force_from)]
 
 
 # --- V12 -----------------------------------------------------------------------

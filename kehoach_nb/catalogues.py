@@ -87,3 +87,37 @@ def required_rooms(level: str, standard_level: str, on: dt.date) -> tuple[list[s
 
 def per_class_equipment() -> dict[str, Decimal]:
     return {k: Decimal(str(v)) for k, v in _load("norms")["per_class_equipment"].items()}
+
+
+def regulation_codes() -> set[str]:
+    """Every code a dataset may name in `in_force_from` (regulations and frameworks)."""
+    rules = {r["code"] for fam in _load("regulations").values() for r in fam["rules"]}
+    return rules | {r["framework"] for r in _load("criteria")["in_force"] if r["framework"]}
+
+
+def regulation_in_force(family: str, level: str, on: dt.date,
+                        in_force_from: dict | None = None) -> dict | None:
+    """The rule of a family (regulations.yaml: "dieu_le", "kiem_dinh") in force on a date for
+    a school level; `in_force_from` (dataset.yaml) moves a start date, None = never."""
+    best, best_from = None, None
+    for rule in _load("regulations")[family]["rules"]:
+        start = rule["from"]
+        if in_force_from and rule["code"] in in_force_from:
+            start = in_force_from[rule["code"]]
+        if level not in rule["levels"] or start is None or start > on:
+            continue
+        if best is None or start >= best_from:
+            best, best_from = rule, start
+    return best
+
+
+def replaced_on(number: str, level: str, on: dt.date, in_force_from: dict | None = None) -> dict | None:
+    """The rule that replaced a cited regulation (by number) for a level on a date, else None."""
+    for name, family in _load("regulations").items():
+        cited = next((r for r in family["rules"] if r["number"] == number), None)
+        if cited is None or level not in cited["levels"]:
+            continue
+        now = regulation_in_force(name, level, on, in_force_from)
+        if now and cited["code"] in now.get("replaces", ()):
+            return now
+    return None

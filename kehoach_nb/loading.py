@@ -7,6 +7,7 @@ parsed explicitly (cells.py); every problem becomes a Vietnamese `Problem`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gc
 import hashlib
 import io
@@ -19,7 +20,7 @@ from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import DataError, Problem
 from .limits import DEFAULT, Limits
@@ -30,6 +31,9 @@ from .workbook.read import SchoolWorkbooks
 MAX_YAML_BYTES = 64_000
 MAX_YAML_DEPTH = 20
 ALL = "*"
+
+
+NEVER = ("null", "~", "", "không")  # in_force_from: a regulation never applied
 
 
 class DatasetConfig(BaseModel):
@@ -49,6 +53,29 @@ class DatasetConfig(BaseModel):
     ty_le_spelling: Literal["tỉ lệ", "tỷ lệ"] = "tỉ lệ"  # one spelling per document
     csv_encoding: Literal["utf-8", "cp1258"] = "utf-8"  # CSV files only; XLSX needs none
     limits: Limits = Limits()
+    # Regulations in force by date (catalogues/criteria.yaml, regulations.yaml): move a rule's
+    # start, either way, e.g. {tt57_2026: 2026-09-05} or {tt57_2026: null} (never applied).
+    in_force_from: dict[str, dt.date | None] = {}
+
+    @field_validator("in_force_from", mode="before")
+    @classmethod
+    def _never(cls, value):
+        """dataset.yaml is read as text: null, ~, "" or "không" mean "never applied"."""
+        if isinstance(value, dict):
+            return {k: None if isinstance(v, str) and v.strip().lower() in NEVER else v
+                    for k, v in value.items()}
+        return value
+
+    @field_validator("in_force_from")
+    @classmethod
+    def _known_rules(cls, value: dict) -> dict:
+        from .catalogues import regulation_codes
+
+        unknown = sorted(set(value) - regulation_codes())
+        if unknown:
+            raise ValueError(f"văn bản không có trong danh mục: {', '.join(unknown)} "
+                             f"(có: {', '.join(sorted(regulation_codes()))})")
+        return value
 
 
 @dataclass

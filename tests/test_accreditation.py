@@ -86,20 +86,18 @@ def test_reference_thresholds_are_data():
 
 
 # --- framework in force --------------------------------------------------------
-@pytest.mark.parametrize(("level", "on", "allow", "expected"), [
-    ("tieu_hoc", dt.date(2017, 9, 5), False, "tt59_2012"),
-    ("tieu_hoc", dt.date(2018, 10, 9), False, "tt59_2012"),
-    ("tieu_hoc", dt.date(2018, 10, 10), False, "tt17_2018"),
-    ("thcs", dt.date(2018, 10, 10), False, "tt18_2018"),
-    ("thcs", dt.date(2017, 9, 5), False, None),
-    ("tieu_hoc", dt.date(2027, 9, 5), False, "tt17_2018"),
-    ("thcs", dt.date(2027, 9, 5), False, "tt18_2018"),
-    ("tieu_hoc", dt.date(2027, 9, 5), True, "tt57_2026"),
-    ("thcs", dt.date(2027, 9, 5), True, "tt57_2026"),
-    ("tieu_hoc", dt.date(2025, 9, 5), True, "tt17_2018"),
+@pytest.mark.parametrize(("level", "on", "expected"), [
+    ("tieu_hoc", dt.date(2017, 9, 5), "tt59_2012"),
+    ("tieu_hoc", dt.date(2018, 10, 9), "tt59_2012"),
+    ("tieu_hoc", dt.date(2018, 10, 10), "tt17_2018"),
+    ("thcs", dt.date(2018, 10, 10), "tt18_2018"),
+    ("thcs", dt.date(2017, 9, 5), None),
+    ("tieu_hoc", dt.date(2027, 9, 5), "tt57_2026"),
+    ("thcs", dt.date(2027, 9, 5), "tt57_2026"),
+    ("tieu_hoc", dt.date(2025, 9, 5), "tt17_2018"),
 ])
-def test_framework_in_force_by_date(level, on, allow, expected):
-    assert acc.framework_in_force(level, on, allow_unverified=allow) == expected
+def test_framework_in_force_by_date(level, on, expected):
+    assert acc.framework_in_force(level, on) == expected
 
 
 def test_override_always_wins():

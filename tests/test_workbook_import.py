@@ -86,7 +86,7 @@ def test_csdl_pupil_list_aggregates_per_grade(tmp_path, dataset, capsys, order, 
     ds = load_dataset(dataset)
     assert not ds.problems, [str(p) for p in ds.problems]
     df = ds.tables["enrollment_by_grade"]
-    mine = df[(df.school_id == "THCS01") & (df.school_year == 2024) & (df.scenario == "actual")]
+    mine = df[(df.school_id == "THCS01") & (df.school_year == 2026) & (df.scenario == "actual")]
     got = {r["grade"]: {k: r[k] for k in EXPECTED[6]} for r in mine.to_dict("records")}
     assert got == EXPECTED
     written = (dataset / "enrollment_by_grade.csv").read_text(encoding="utf-8")
@@ -99,7 +99,7 @@ def test_csdl_missing_columns_stay_blank_not_zero(tmp_path, dataset, capsys):
     assert main(["import", "--dataset", str(dataset), "--source", "csdl", str(export), "--school", "THCS01",
                  "--write"]) == 0
     df = load_dataset(dataset).tables["enrollment_by_grade"]
-    row = df[(df.school_id == "THCS01") & (df.scenario == "actual") & (df.school_year == 2024)].iloc[0]
+    row = df[(df.school_id == "THCS01") & (df.scenario == "actual") & (df.school_year == 2026)].iloc[0]
     assert row["students"] == 3 and row["female"] is None and row["ethnic_minority"] is None
 
 

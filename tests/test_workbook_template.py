@@ -94,7 +94,9 @@ def test_formats_text_for_codes_dates_prefilled_labels(book):
     assert cell.number_format == "DD/MM/YYYY" and cell.is_date
     ws = wb["Tự đánh giá"]
     codes = [c.value for c in ws[1]]
-    assert any(ws.cell(r, codes.index("criterion_code") + 1).value == "1.10" for r in range(3, 40))
+    letter = ws.cell(1, codes.index("criterion_code") + 1).column_letter
+    assert ws.column_dimensions[letter].number_format == "@"  # "1.10" (TT17/18) must stay text
+    assert any(ws.cell(r, codes.index("criterion_code") + 1).value == "4.3" for r in range(3, 40))
 
 
 def test_guide_sheet_explains_sheets_rows_required_and_blank(book):
@@ -116,7 +118,7 @@ def test_opens_in_libreoffice_headless(book, tmp_path):
     sheet = (out / "THCS01-Quy mô HS.csv").read_text(encoding="utf-8").splitlines()
     assert sheet[0].startswith("school_id,school_year,scenario,grade")
     assert sheet[1].startswith("Mã trường *,Năm học (năm bắt đầu) *")
-    assert any(line.startswith("THCS01,2023,Thực hiện,6,") for line in sheet)
+    assert any(line.startswith("THCS01,2025,Thực hiện,6,") for line in sheet)
 
 
 def test_blank_template_for_a_new_school(tmp_path):
@@ -129,11 +131,11 @@ def test_next_year_copies_plan_rows_forward():
     ds = load_dataset(DEMO)
     rows = roll_forward(own_rows(ds, "TH01"), ds.config.school_year)
     enrol = rows["enrollment_by_grade"]
-    plan = [r for r in enrol if r["school_year"] == 2024 and r["scenario"] == "plan"]
-    new = [r for r in enrol if r["school_year"] == 2025]
+    plan = [r for r in enrol if r["school_year"] == 2026 and r["scenario"] == "plan"]
+    new = [r for r in enrol if r["school_year"] == 2027]
     assert plan and [r["students"] for r in new] == [r["students"] for r in plan]
     assert {r["scenario"] for r in new} == {"plan"}
-    estimate = [r for r in enrol if r["school_year"] == 2024 and r["scenario"] == "estimate"]
+    estimate = [r for r in enrol if r["school_year"] == 2026 and r["scenario"] == "estimate"]
     assert [r["grade"] for r in estimate] == [r["grade"] for r in plan]
-    meta = [r for r in rows["document_meta"] if r["school_year"] == 2025]
+    meta = [r for r in rows["document_meta"] if r["school_year"] == 2027]
     assert meta and all(r["issue_date"] is None for r in meta)  # last year's dates are cleared

@@ -198,12 +198,13 @@ def closing(f: Facts, recipients: list[dict], document_name: str, request: str |
                    [line.upper() for line in lines], m["signer_name"])
 
 
-def audit_counts(tables: dict, school_id: str, year: int) -> list[int]:
+def audit_counts(tables: dict, school_id: str, year: int, in_force_from: dict | None = None) -> list[int]:
     """[errors, findings] of the data audit of this school's figures; the findings themselves
     go to the school's audit report (kiem_tra_so_lieu), never into the plan."""
-    from ..audit import audit_school
+    from ..audit import AuditConfig, audit_school
 
-    findings = audit_school(tables, school_id, plan_year=year)
+    config = AuditConfig(in_force_from=dict(in_force_from)) if in_force_from else None
+    findings = audit_school(tables, school_id, config, plan_year=year)
     return [sum(f.severity == "lỗi" for f in findings), len(findings)]
 
 
@@ -218,6 +219,14 @@ class Context:
     builder: Builder
     outline: dict
     state: str  # du_thao or ban_hanh
+    in_force_from: dict = field(default_factory=dict)  # dataset.yaml: regulation start dates moved
+
+    def framework(self) -> str | None:
+        """The accreditation framework of the document: its own, else the one in force on its date."""
+        from ..accreditation import framework_in_force
+
+        f = self.facts
+        return f.meta.get("framework") or framework_in_force(f.level, f.on, None, self.in_force_from)
 
     def lead_in(self) -> list:
         """"Trường … xây dựng Kế hoạch … như sau:", computed from the school and the kind."""
@@ -258,7 +267,7 @@ def prepare(dataset: str, school_id: str, doc_kind: str, school_year: int | None
     b = Builder(f, dict(zip(ns["section_key"], ns["text"])), ds.config.zero_pad_counts, entries,
                 ds.config.stale_threshold, ds.config.placeholders, ds.config.ty_le_spelling)
     return Context(p.model_dump(), t, year, f, b, outline()[p.doc_kind],
-                   p.state or f.meta.get("state") or "du_thao")
+                   p.state or f.meta.get("state") or "du_thao", dict(ds.config.in_force_from))
 
 
 def numbered(blocks: list) -> list:
@@ -280,7 +289,7 @@ def finish(ctx: Context, body: list) -> tuple[Document, dict[str, str]]:
     end = closing(f, ctx.tables["recipient"].to_dict("records"), ctx.fill(ctx.outline["closing_name"]),
                   ctx.builder.narratives.get("loi_ket"))
     blocks = [header(f, title, ctx.state)] + numbered(body) + [end]
-    audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year)
+    audit = audit_counts(ctx.tables, ctx.params["school_id"], ctx.year, ctx.in_force_from)
     from .record import record_figures
 
     figures = {**record_figures(ctx), **ctx.builder.raw_values}  # what the roll-up reads

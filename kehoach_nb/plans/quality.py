@@ -3,6 +3,8 @@ a row per criterion in catalogue order, the summary by standard, and the rules A
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import accreditation as acc
 from .. import formatting as fm
 from .. import indicators as ind
@@ -10,15 +12,14 @@ from .. import narrative, tables
 from ..model import Table
 from ..tables import make_table
 from . import needs
+from . import quality_tt57 as bieu2
 from .frame import Context, Sec, legal_lines, sections, visual
 
 LEVEL_TEXT = {0: "Chưa đạt Mức 1", 1: "Mức 1", 2: "Mức 2", 3: "Mức 3", 4: "Mức 4"}
 
 
 def _framework(ctx: Context) -> acc.Framework:
-    f = ctx.facts
-    code = f.meta.get("framework") or acc.framework_in_force(f.level, f.on)
-    return acc.framework(code)
+    return acc.framework(ctx.framework())
 
 
 def _scales(f) -> tuple:
@@ -113,9 +114,9 @@ def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dic
     missing = acc.missing_criteria([r["criterion_code"] for r in rows], fw)
     if missing:
         notes.append("Chưa có kết quả tự đánh giá của các tiêu chí: " + ", ".join(missing) + ".")
-    lacking = acc.actions_missing(acc.criteria_not_met(levels, fw, 3), actions)
+    lacking = acc.actions_missing(acc.criteria_not_met(levels, fw, max(fw.criterion_levels)), actions)
     if lacking:
-        notes.append("Tiêu chí chưa đạt Mức 3 nhưng chưa có biện pháp cải tiến: " + ", ".join(lacking) + ".")
+        notes.append(f"Tiêu chí chưa đạt Mức {max(fw.criterion_levels)} nhưng chưa có biện pháp cải tiến: " + ", ".join(lacking) + ".")
     return make_table(f"Nội dung cải tiến theo tiêu chí ({fw.label})", head, body, landscape=True, notes=notes,
                     widths=(18, 8, 17, 25, 10, 10, 12))
 
@@ -147,6 +148,21 @@ def _situation(ctx: Context) -> list[Sec]:
                 Sec("Khó khăn", b.analyst("dac_diem.kho_khan", "Khó khăn", "đặc điểm tình hình"))])]
 
 
+def _bieu_2(ctx: Context, fw: acc.Framework, levels: dict, goals: list, review: list[Sec]) -> list:
+    """Mẫu số 2 (TT57/2026): priority issues, the ten-column plan, follow-up each semester."""
+    b = ctx.builder
+    return sections(2, [
+        Sec("THÔNG TIN CHUNG", children=_situation(ctx)), Sec("MỤC ĐÍCH, YÊU CẦU", goals),
+        # the school's review before the landscape tables, so that they make one run of pages
+        Sec("TÓM TẮT VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN",
+            [x for s in review for x in s.body] + visual(bieu2.issues_table(ctx, fw))),
+        Sec("KẾ HOẠCH CẢI TIẾN", visual(bieu2.plan_table(ctx, fw, levels))),
+        Sec("THEO DÕI, ĐÁNH GIÁ", [bieu2.follow_up_table(ctx),
+                                   replace(summary_table(fw, levels), landscape=True)]),
+        Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))],
+        style="roman")
+
+
 def quality_plan(ctx: Context) -> list:
     b, f = ctx.builder, ctx.facts
     fw = _framework(ctx)
@@ -155,6 +171,9 @@ def quality_plan(ctx: Context) -> list:
     goals = b.analyst("muc_dich", "Mục đích", "mục đích") + (b.items("chi_tieu", targets) if targets else [])
     review = [Sec(t, b.analyst(k, t, "điểm mạnh, điểm yếu"))
               for k, t in (("diem_manh", "Điểm mạnh"), ("diem_yeu", "Điểm yếu"), ("nguyen_nhan", "Nguyên nhân"))]
+    if acc.catalogue()["frameworks"][fw.code].get("plan_layout") == "bieu_2":
+        return legal_lines(ctx.tables["legal_basis"].to_dict("records")) + ctx.lead_in() + _bieu_2(
+            ctx, fw, levels, goals, review)
     return (legal_lines(ctx.tables["legal_basis"].to_dict("records")) + ctx.lead_in() + sections(2, [
         Sec("ĐẶC ĐIỂM TÌNH HÌNH NHÀ TRƯỜNG", children=_situation(ctx)), Sec("MỤC ĐÍCH VÀ CHỈ TIÊU", goals),
         Sec("ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", children=review),

@@ -54,9 +54,8 @@ def _accreditation(ctx) -> int | None:
     rows = ctx.tables.get("criterion_assessment")
     if rows is None or rows.empty:
         return None
-    f = ctx.facts
     try:
-        fw = acc.framework(f.meta.get("framework") or acc.framework_in_force(f.level, f.on))
+        fw = acc.framework(ctx.framework())
     except (KeyError, ValueError, TypeError):
         return None
     mine = rows[rows["framework"] == fw.code]

@@ -20,10 +20,22 @@ STANDARDS = {
                   "Cơ sở vật chất và thiết bị dạy học", "Quan hệ giữa nhà trường, gia đình và xã hội",
                   "Hoạt động giáo dục và kết quả giáo dục"],
 }
-def _standard_names(ctx: Context) -> list[str]:
-    from ..accreditation import framework, framework_in_force
 
-    code = ctx.facts.meta.get("framework") or framework_in_force(ctx.facts.level, ctx.facts.on)
+
+def _standard_roles(ctx: Context) -> dict[str, int]:
+    """Which standard holds staff, facilities and results (criteria.yaml `*_standard` keys):
+    2, 3 and 5 before TT57; TT57 [U] puts facilities under 4 and results under 3."""
+    from ..accreditation import catalogue
+
+    raw = catalogue()["frameworks"].get(ctx.framework() or "tt59_2012", {})
+    return {role: int(raw.get(f"{role}_standard", default))
+            for role, default in (("staff", 2), ("facilities", 3), ("results", 5))}
+
+
+def _standard_names(ctx: Context) -> list[str]:
+    from ..accreditation import framework
+
+    code = ctx.framework()
     if code in STANDARDS or code is None:
         return STANDARDS["tt59_2012"]
     return [s.name for s in framework(code).standards]
@@ -96,13 +108,14 @@ def _results(ctx: Context, i: int, name: str) -> Sec:
     """IV: what the school aims to reach for one standard, with the computed figures it rests on."""
     b, f = ctx.builder, ctx.facts
     base = f.previous or f.plan
-    computed = {2: lambda: b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f, b.pad)),
-                3: lambda: b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f, b.pad))
+    role = {n: r for r, n in _standard_roles(ctx).items()}.get(i)
+    computed = {"staff": lambda: b.passage("thuc_trang.doi_ngu", narrative.describe_staff(f, b.pad)),
+                "facilities": lambda: b.passage("thuc_trang.co_so_vat_chat", narrative.describe_rooms(f, b.pad))
                 + visual(rooms_inventory(ctx), equipment_inventory(ctx), planned_rooms(ctx)),
-                5: lambda: b.passage("thuc_trang.quy_mo",
-                                     narrative.describe_scale(f, base, b.pad) if base else "")}
+                "results": lambda: b.passage("thuc_trang.quy_mo",
+                                             narrative.describe_scale(f, base, b.pad) if base else "")}
     body = b.analyst(f"tieu_chuan.{i}", f"Tiêu chuẩn {i}", name)
-    return Sec(f"Tiêu chuẩn {i}: {name}", body + (computed[i]() if i in computed else []))
+    return Sec(f"Tiêu chuẩn {i}: {name}", body + (computed[role]() if role else []))
 
 
 def standard_plan(ctx: Context) -> list:
