@@ -210,8 +210,8 @@ def build_rollup(inp: RollupInput) -> Report:
     header = Header(inp.authority_parent.upper(), inp.authority.upper(), "       /BC",
                     f"{inp.place or '…'}, ngày …… tháng …… năm ……", "BÁO CÁO", title)
     body = [Heading(2, "I.", "Phạm vi tổng hợp"),
-            _para(f"Báo cáo tổng hợp {fm.fmt_int(len(inp.schools))} trường ({scope}) thuộc "
-                  f"{inp.authority or inp.name}, năm học {year}. Số liệu lấy từ kế hoạch của từng trường: "
+            _para(f"Báo cáo tổng hợp kế hoạch năm học {year} của {fm.fmt_int(len(inp.schools))} trường "
+                  f"({scope}). Số liệu lấy từ kế hoạch của từng trường: "
                   f"{fm.fmt_int(stated)}/{fm.fmt_int(len(inp.schools))} trường có kế hoạch được lập trong lần chạy này."),
             Heading(2, "II.", "Số liệu chủ yếu"), scale_table(inp), quality_table(inp),
             Heading(2, "III.", "Tình trạng kế hoạch"), plans_table(inp),
@@ -221,8 +221,7 @@ def build_rollup(inp: RollupInput) -> Report:
     body += [Heading(2, "IV.", "Những trường cần lưu ý")]
     body += [ItemList([Item([Run(t)]) for t in notes], "-")] if notes else [
         _para("Không có trường vượt định mức, có lỗi số liệu hoặc có kế hoạch bị từ chối, lỗi.")]
-    closing = Closing(f"Trên đây là báo cáo tổng hợp kế hoạch năm học {year} của các trường thuộc "
-                      f"{inp.authority or inp.name}.", ["Lưu: VT."], ["THỦ TRƯỞNG CƠ QUAN"], "")
+    closing = Closing(f"Trên đây là báo cáo tổng hợp kế hoạch năm học {year} của các trường.", ["Lưu: VT."], ["THỦ TRƯỞNG CƠ QUAN"], "")
     params = {"dataset": inp.dataset, "school_year": inp.year, "doc_kind": KIND}
     doc = Document(KIND, params, f"Báo cáo tổng hợp kế hoạch năm học {year}",
                    [header] + numbered(body) + [closing], state="ban_hanh",
