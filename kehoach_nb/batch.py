@@ -184,7 +184,7 @@ def run_dataset(dataset: str, out_root: Path, opts: RunOptions, on_done=None,
                     on_done(o)
             executed = execute(tasks, opts, finished, temp_root=tmp, stop=stop)
             if not stop.signum:
-                from .audit_files import write_audit_reports
+                from .audit.files import write_audit_reports
 
                 valid = [s for s in dict.fromkeys(opts.schools or ds.school_ids())
                          if s in set(ds.school_ids()) and not ds.problems_for(s)]

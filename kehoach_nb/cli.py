@@ -94,7 +94,7 @@ def _write_problem_list(ds, path: Path) -> None:
 
 def cmd_check(args) -> int:
     from .audit import audit_dataset
-    from .audit_output import location, write_findings
+    from .audit.output import location, write_findings
 
     ds = load_dataset(args.dataset)
     ok = [s for s in ds.school_ids() if not ds.problems_for(s)]

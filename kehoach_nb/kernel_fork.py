@@ -59,7 +59,7 @@ def _preload() -> None:
     import ipykernel.kernelapp  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
 
-    from kehoach_nb import accreditation, audit, audit_documents, catalogues, charts, kinds
+    from kehoach_nb import accreditation, audit, catalogues, charts, kinds
     from kehoach_nb import loading, model, narrative, notebook  # noqa: F401
     from kehoach_nb.plans import frame
     from kehoach_nb.workbook import vocab
@@ -69,7 +69,7 @@ def _preload() -> None:
     # the toolkit's own catalogues and templates, read and compiled once for all kernels
     for name in ("labels", "regimes", "norms"):
         catalogues._load(name)
-    for read in (accreditation.catalogue, frame.outline, vocab.texts, audit_documents.legal_catalogue):
+    for read in (accreditation.catalogue, frame.outline, vocab.texts, audit.documents.legal_catalogue):
         read()
     narrative.compile_templates()
     charts.warm_up()

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from kehoach_nb.audit import (
     AuditConfig, audit_dataset, audit_school, write_findings,
 )
-from kehoach_nb.audit_base import key_of
-from kehoach_nb.audit_targets import min_count, ratio_reachable
+from kehoach_nb.audit.base import key_of
+from kehoach_nb.audit.targets import min_count, ratio_reachable
 from kehoach_nb.formatting import parse_vi_number, pct
 from kehoach_nb.loading import load_dataset
 

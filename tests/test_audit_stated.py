@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kehoach_nb.audit_stated import parse_scope
-from kehoach_nb.audit_stated_rules import percent_reachable
+from kehoach_nb.audit.stated import parse_scope
+from kehoach_nb.audit.stated_rules import percent_reachable
 from kehoach_nb.formatting import fmt_dec, fmt_percent, pct
 from tests.test_audit import FIVE, META, enrollment, run, staff
 

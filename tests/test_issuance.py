@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kehoach_nb.audit import audit_dataset
-from kehoach_nb.audit_report import audit_document
+from kehoach_nb.audit.report import audit_document
 from kehoach_nb.issuance import final_blockers
 from kehoach_nb.loading import load_dataset
 from kehoach_nb.model import Header, plain_text

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from kehoach_nb import commentary as cm
-from kehoach_nb.audit_base import Finding
-from kehoach_nb.audit_output import write_findings
+from kehoach_nb.audit.base import Finding
+from kehoach_nb.audit.output import write_findings
 from kehoach_nb.cli import main
 from kehoach_nb.loading import load_dataset, read_commentary
 from kehoach_nb.paths import UnsafePath

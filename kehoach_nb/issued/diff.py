@@ -131,7 +131,7 @@ def _rows(data: bytes) -> tuple[list[str], list[list[str]]]:
 
 def _keyed(table: str, header: list[str], rows: list[list[str]]) -> dict[str, list[str]]:
     """Rows by their description ("năm học 2024-2025, kế hoạch, khối 1"), else by position."""
-    from ..audit_base import describe
+    from ..audit.base import describe
 
     def label(row: list[str], n: int) -> str:
         try:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import catalogues as cat
-from . import indicators as ind
-from .audit_base import (
+from .. import catalogues as cat
+from .. import indicators as ind
+from .base import (
     TOTAL, AuditConfig, Finding, Rows, SchoolContext, best_scenario, describe, finding, level_rows,
     num, select, total,
 )
-from .formatting import fmt_dec, fmt_int, fmt_school_year, ratio
+from ..formatting import fmt_dec, fmt_int, fmt_school_year, ratio
 
 SIZE_TEXT = {"duoi": "dưới mức tối thiểu", "vuot": "vượt mức tối đa"}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import admin_eras as eras
-from .audit_base import CANH_BAO, LOI, Finding, Rows, SchoolContext, finding
-from .formatting import fmt_date
+from .. import admin_eras as eras
+from .base import CANH_BAO, LOI, Finding, Rows, SchoolContext, finding
+from ..formatting import fmt_date
 
 
 def _since(ctx: SchoolContext) -> str:

@@ -8,15 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import archive
-from .audit_report import KIND, audit_document
-from .loading import Dataset, document_year, school_digest, school_documents
+from .. import archive
+from .report import KIND, audit_document
+from ..loading import Dataset, document_year, school_digest, school_documents
 
 FORMATS = ("html", "pdf")
 
 
 def _key(ds: Dataset, sid: str, formats: tuple[str, ...]) -> str:
-    from .batch import toolkit_hash
+    from ..batch import toolkit_hash
 
     return archive.sha256(json.dumps([school_digest(ds, sid), toolkit_hash(), sorted(formats)]).encode())
 
@@ -24,7 +24,7 @@ def _key(ds: Dataset, sid: str, formats: tuple[str, ...]) -> str:
 def write_audit_reports(ds: Dataset, out_root: Path, schools: list[str], formats: tuple[str, ...]) -> int:
     """Audit reports for the given valid schools, in each year folder of their documents;
     returns how many were (re)written."""
-    from .batch import output_dir
+    from ..batch import output_dir
 
     formats = tuple(f for f in FORMATS if f in formats)
     todo: dict[str, tuple[str, list[Path]]] = {}
@@ -36,8 +36,8 @@ def write_audit_reports(ds: Dataset, out_root: Path, schools: list[str], formats
             todo[sid] = (key, folders)
     if not todo:
         return 0
-    from .audit import audit_dataset
-    from .export import render
+    from . import audit_dataset
+    from ..export import render
 
     findings = audit_dataset(ds)
     school = ds.tables["school"].set_index("school_id", drop=False)

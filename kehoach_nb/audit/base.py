@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import catalogues as cat
-from .formatting import fmt_school_year
-from .schema import SCENARIOS, TABLES
+from .. import catalogues as cat
+from ..formatting import fmt_school_year
+from ..schema import SCENARIOS, TABLES
 
 Rows = list[dict]
 LOI, CANH_BAO, LUU_Y = "lỗi", "cảnh báo", "lưu ý"

@@ -12,9 +12,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from .audit_base import CANH_BAO, LOI, Finding, Rows, SchoolContext, finding, missing
-from .audit_documents import BASIS_V7, legal_catalogue, normalise_number
-from .formatting import fmt_date
+from .base import CANH_BAO, LOI, Finding, Rows, SchoolContext, finding, missing
+from .documents import BASIS_V7, legal_catalogue, normalise_number
+from ..formatting import fmt_date
 
 BASIS_R5 = "Số thập phân viết bằng dấu phẩy, dấu chấm chỉ dùng để nhóm hàng nghìn (\"56,8%\", \"1.095\")"
 # a dot decimal before "%", or before a "…/…" unit within two words ("1.53 giáo viên/lớp")

@@ -7,11 +7,11 @@ import math
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from .audit_base import (
+from .base import (
     CANH_BAO, LOI, Finding, Rows, SchoolContext, finding, missing, num, plan_size, select,
 )
-from .audit_rates import places_of
-from .formatting import fmt_dec, fmt_fraction, fmt_int, fmt_percent, fmt_school_year, pct
+from .rates import places_of
+from ..formatting import fmt_dec, fmt_fraction, fmt_int, fmt_percent, fmt_school_year, pct
 
 PUPIL_BASED = ("E1", "Q2", "Q13")  # denominators = the plan year's pupils
 COMPARATOR_TEXT = {"ge": "{} trở lên", "gt": "trên {}", "le": "không quá {}", "lt": "dưới {}"}

@@ -8,8 +8,8 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
-from .archive import atomic_write
-from .audit_base import Finding
+from ..archive import atomic_write
+from .base import Finding
 
 CSV_FIELDS = ("code", "severity", "school_id", "table", "rows", "compared_rows", "where", "stated",
               "expected", "explanation", "basis")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from . import formatting as fm
-from .audit_base import Finding
-from .audit_output import _ranges
-from .model import Document, HeadCell, Heading, Paragraph, Run, Table
-from .schema import TABLES
+from .. import formatting as fm
+from .base import Finding
+from .output import _ranges
+from ..model import Document, HeadCell, Heading, Paragraph, Run, Table
+from ..schema import TABLES
 
 KIND = "kiem_tra_so_lieu"
 SEVERITIES = ("lỗi", "cảnh báo", "lưu ý")

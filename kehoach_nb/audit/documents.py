@@ -10,9 +10,9 @@ from functools import cache, lru_cache
 
 import yaml
 
-from .audit_base import CANH_BAO, LOI, LUU_Y, Finding, Rows, SchoolContext, finding
-from .catalogues import HERE, replaced_on
-from .formatting import fmt_date
+from .base import CANH_BAO, LOI, LUU_Y, Finding, Rows, SchoolContext, finding
+from ..catalogues import HERE, replaced_on
+from ..formatting import fmt_date
 
 SYMBOL = re.compile(r"^[A-ZĐ]+-[A-ZĐ0-9]+$")
 YEAR_IN_NUMBER = re.compile(r"/((?:19|20)\d\d)/")

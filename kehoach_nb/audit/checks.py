@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from . import catalogues as cat
-from .audit_base import (
+from .. import catalogues as cat
+from .base import (
     CANH_BAO, LOI, LUU_Y, TOTAL, AuditConfig, Finding, Rows, SchoolContext, best_scenario,
     describe, dimension_text, finding, groups, missing, num, select, total,
 )
-from .formatting import fmt_date, fmt_int, fmt_school_year
+from ..formatting import fmt_date, fmt_int, fmt_school_year
 
 SCENARIO_TABLES = ("enrollment_by_grade", "staff_aggregate", "assessment_result", "completion_outcome")
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .audit_base import (
+from .base import (
     COLUMN_TEXT, COUNT_TEXT, LOI, LUU_Y, TOTAL, Finding, Rows, SchoolContext, dimension_text,
     finding, groups, num, select, total,
 )
-from .formatting import fmt_int
-from .schema import TABLES
+from ..formatting import fmt_int
+from ..schema import TABLES
 
 CBQL_GV = ("hieu_truong", "pho_hieu_truong", "giao_vien", "tong_phu_trach_doi")
 QUALIFICATION = ("qual_tren", "qual_dat", "qual_chua_dat")

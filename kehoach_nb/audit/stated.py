@@ -15,12 +15,12 @@ import fnmatch
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import catalogues as cat
-from .audit_base import (
+from .. import catalogues as cat
+from .base import (
     LOI, TOTAL, Finding, Rows, SchoolContext, best_scenario, finding, groups, missing, num,
 )
-from .audit_rates import places_of
-from .formatting import fmt_dec, fmt_percent, fmt_school_year
+from .rates import places_of
+from ..formatting import fmt_dec, fmt_percent, fmt_school_year
 
 TABLE = "stated_figure"
 ALIASES = {"enrollment": "enrollment_by_grade", "staff": "staff_aggregate",

@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
 
-from .audit_base import (
+from .base import (
     CANH_BAO, LOI, MODEL_TEXT, TOTAL, AuditConfig, Finding, Rows, SchoolContext, dimension_text,
     finding, groups, level_rows, missing, num, select, total,
 )
-from .formatting import fmt_int, fmt_percent, fmt_school_year, pct
+from ..formatting import fmt_int, fmt_percent, fmt_school_year, pct
 
 PARTITION = ["school_year", "scenario", "grade", "program_model", "dimension"]
 

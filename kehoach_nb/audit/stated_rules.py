@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from . import catalogues as cat
-from .audit_base import (
+from .. import catalogues as cat
+from .base import (
     CANH_BAO, LOI, Finding, Rows, SchoolContext, finding, missing, num, select, total,
 )
-from .audit_rates import places_of, truncated_pct
-from .audit_stated import TABLE, term_value, parse_scope, show, where_of
-from .audit_targets import ratio_reachable
-from .formatting import fmt_dec, fmt_int, fmt_percent, fmt_school_year, pct
+from .rates import places_of, truncated_pct
+from .stated import TABLE, term_value, parse_scope, show, where_of
+from .targets import ratio_reachable
+from ..formatting import fmt_dec, fmt_int, fmt_percent, fmt_school_year, pct
 
 BASIS_RANGE = "Tỉ lệ phần trăm phải nằm trong khoảng 0–100%"
 PER_CLASS = ("enrollment.classes",)

@@ -13,24 +13,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import audit_checks as checks
-from . import audit_documents as documents
-from . import audit_eras as admin
-from . import audit_norms as norms
-from . import audit_rates as rates
-from . import audit_stated as stated
-from . import audit_stated_rules as stated_rules
-from . import audit_text as text
-from . import audit_targets as targets
-from . import audit_totals as totals
-from .audit_base import (
+from . import checks
+from . import documents
+from . import eras as admin
+from . import norms
+from . import rates
+from . import stated
+from . import stated_rules
+from . import text
+from . import targets
+from . import totals
+from .base import (
     CANH_BAO, LOI, LUU_Y, SEVERITY_ORDER, AuditConfig, Finding, Rows, SchoolContext, missing,
     table_rows,
 )
-from .audit_output import write_findings
-from .loading import paused_gc
-from .parsing import read_raw_tables, spreadsheet_index
-from .schema import TABLES
+from .output import write_findings
+from ..loading import paused_gc
+from ..parsing import read_raw_tables, spreadsheet_index
+from ..schema import TABLES
 
 __all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school", "audit_rows",
            "audit_dataset", "write_findings"]
