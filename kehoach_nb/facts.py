@@ -69,7 +69,7 @@ def _scales(enr: pd.DataFrame, level: str) -> dict[int, ind.Scale]:
     return out
 
 
-def _staff(staff: pd.DataFrame, year: int, classes: int, f: Facts) -> StaffFacts | None:
+def _staff(staff: pd.DataFrame, year: int, classes: int | None, f: Facts) -> StaffFacts | None:
     scen = ind.best_scenario(staff, year)
     if scen is None:
         return None
@@ -122,11 +122,11 @@ def compute_facts(tables: dict[str, pd.DataFrame], meta: dict, year: int, places
     base = f.previous or f.plan
     if base is not None and "two_session_students" in base.by_grade:
         two = ind.total(base.by_grade["two_session_students"])  # not reported: unknown, not 1
-        if two is not None:
+        if two is not None and base.students:
             f.sessions = 2 if two * 2 >= base.students else 1
-    f.staff = _staff(tables["staff_aggregate"], year - 1, base.classes if base else 0, f)
+    f.staff = _staff(tables["staff_aggregate"], year - 1, base.classes if base else None, f)
     if f.staff is None:
-        f.staff = _staff(tables["staff_aggregate"], year, f.plan.classes if f.plan else 0, f)
+        f.staff = _staff(tables["staff_aggregate"], year, f.plan.classes if f.plan else None, f)
     f.rooms_year = _latest_year(tables["facility_room"], year)
     if f.rooms_year is not None:
         f.rooms = ind.rooms_for(tables["facility_room"], f.rooms_year)
@@ -174,7 +174,7 @@ def placeholder_values(f: Facts) -> tuple[dict[str, str], dict[str, str]]:
     if f.previous:
         raw.update(so_lop_nam_truoc=f.previous.classes, so_hoc_sinh_nam_truoc=f.previous.students)
     if f.plan and f.previous:
-        raw["tang_giam_hoc_sinh"] = f.plan.students - f.previous.students
+        raw["tang_giam_hoc_sinh"] = ind.delta(f.plan.students, f.previous.students)
     if f.staff:
         raw.update(so_can_bo_giao_vien_nhan_vien=f.staff.total, so_giao_vien=f.staff.teachers)
     raw = {k: v for k, v in raw.items() if v is not None}

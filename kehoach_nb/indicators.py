@@ -67,30 +67,34 @@ class Scale:
     year: int
     scenario: str
     by_grade: pd.DataFrame  # grade, classes, students (+ other counts), sorted
-    classes: int
-    students: int
+    classes: int | None  # None when a value or a grade of the level was not reported
+    students: int | None
     from_parts: bool
+    missing_grades: tuple[int, ...] = ()  # grades of the level with no row (no stated total)
 
 
 LEVEL_GRADES = {"tieu_hoc": {1, 2, 3, 4, 5}, "thcs": {6, 7, 8, 9}}
 
 
 def scale(enr: pd.DataFrame, year: int, scenario: str, level: str | None = None) -> Scale | None:
-    """Scale of a year; a stated total stands in when the grade rows do not cover the level."""
+    """Scale of a year; a stated total stands in when the grade rows do not cover the level.
+    Without one, the year's totals are unknown (None): the grades entered are not the school."""
     rows = rows_for(enr, year, scenario)
     if rows.empty:
         return None
     grades = parts(rows)
     claimed = rows[rows["grade"] == CLAIMED]
-    partial = level is not None and not LEVEL_GRADES[level] <= set(grades["grade"])
-    if len(claimed) and partial:
-        grades = grades.iloc[0:0]
+    missing = tuple(sorted(LEVEL_GRADES[level] - set(grades["grade"]))) if level and len(grades) else ()
+    if len(claimed) and missing:
+        grades, missing = grades.iloc[0:0], ()
     source = grades if len(grades) else (claimed if len(claimed) else rows)
     cols = [c for c in enr.columns if c not in ("school_id", "school_year", "scenario", "grade",
                                                 "program_model", "claimed_mobilisation_rate")]
     cols = [c for c in cols if grades[c].notna().any()]
     by_grade = (grades.groupby("grade")[cols].agg(_num).reset_index().sort_values("grade")
                 if len(grades) else grades)
+    if missing:
+        return Scale(year, scenario, by_grade, None, None, True, missing)
     return Scale(year, scenario, by_grade, _num(source["classes"]), _num(source["students"]),
                  bool(len(grades)))
 

@@ -52,6 +52,7 @@ def _env() -> tuple[jinja2.Environment, dict]:
         "sy": fm.fmt_school_year,
         "change": lambda x, unit: fm.fmt_delta_phrase(x, unit),
         "lower_first": _lower_first,
+        "gap": lambda sc: render_passage("chua_du_quy_mo", sc=sc),
     })
     return env, yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))
 

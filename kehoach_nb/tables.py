@@ -43,8 +43,8 @@ def comparison_table(f: Facts, pad: bool = True) -> Table | None:
     t_label = f"{cat.label('scenario', plan.scenario)} {fm.fmt_school_year(plan.year)}"
     values = [fm.fmt_int(1), fm.fmt_int(prev.classes), fm.fmt_int(prev.students),
               fm.fmt_int(1), fm.fmt_int(plan.classes), fm.fmt_int(plan.students),
-              fm.fmt_delta(0), fm.fmt_delta(plan.classes - prev.classes),
-              fm.fmt_delta(plan.students - prev.students)]
+              fm.fmt_delta(0), fm.fmt_delta(ind.delta(plan.classes, prev.classes)),
+              fm.fmt_delta(ind.delta(plan.students, prev.students))]
     sub = [("Số trường", 1, 1), ("Số lớp", 1, 1), ("Học sinh", 1, 1)]
     return make_table(
         f"Quy mô trường, lớp, học sinh năm học {fm.fmt_school_year(plan.year)} so với năm học trước",

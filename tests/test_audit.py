@@ -156,8 +156,17 @@ def test_v1_assessment_total_differs_from_the_categories():
                              "giá được 100.")
 
 
+def test_v1_a_missing_grade_is_a_warning_and_a_stated_total_stands_in():
+    partial = {g: FIVE[g] for g in (1, 2, 4, 5)}
+    f = one(run(enrollment_by_grade=enrollment(2024, "plan", partial)), "V1")
+    assert (f.severity, f.stated, f.where) == ("cảnh báo", "thiếu khối 3", "năm học 2024-2025, kế hoạch")
+    assert only(run(enrollment_by_grade=enrollment(2024, "plan", partial, total=(15, 450))), "V1") == []
+
+
 def test_v1_sub_counts_at_most_the_whole():
-    f = one(run(enrollment_by_grade=enrollment(2024, "plan", {1: (3, 90)}, female=95)), "V1")
+    rows = enrollment(2024, "plan", FIVE)
+    rows[0]["female"] = 95
+    f = one(run(enrollment_by_grade=rows), "V1")
     assert f.explanation == "Số nữ (95) lớn hơn số học sinh (90)."
     outcome = {"school_year": 2023, "scenario": "actual", "grade": 1, "assessed": 90,
                "completed_grade": 91}

@@ -124,18 +124,46 @@ def test_blank_never_reads_as_zero(cell):
     assert not leaked, f"{table}[{row}].{column}: {sorted(leaked)[:3]}"
 
 
-def test_a_grade_row_not_entered_draws_no_bar(tmp_path):
-    """A grade missing from one year's enrolment is no bar, never a bar of 0 pupils."""
-    data = _copy(MINI, tmp_path / "mini")
+def _drop_grade(src: Path, dest: Path, school: str, grade: str) -> tuple[Path, dict, list[dict]]:
+    """A copy of a dataset without the first row of one grade; (root, dropped row, all rows)."""
+    data = _copy(src, dest)
     path = data / "enrollment_by_grade.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    dropped = next(r for r in rows if r["school_id"] == "TH01" and r["grade"] == "2")
+    dropped = next(r for r in rows if r["school_id"] == school and r["grade"] == grade)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(r for r in rows if r is not dropped)
+    return data, dropped, rows
+
+
+def test_a_grade_row_not_entered_draws_no_bar(tmp_path):
+    """A grade missing from one year's enrolment is no bar, never a bar of 0 pupils."""
+    data, dropped, _ = _drop_grade(MINI, tmp_path / "mini", "TH01", "2")
     chart = build_report(str(data), "TH01").document.charts()[0]
     year = next(name for name in chart.series if dropped["school_year"] in name)
     assert chart.series[year][chart.categories.index("Khối 2")] is None
     assert all(v is not None for name, values in chart.series.items() if name != year for v in values)
+
+
+@pytest.mark.parametrize("school,grade", [("TH01", "3"), ("THCS01", "8")])
+def test_a_grade_row_not_entered_leaves_the_year_total_unknown(tmp_path, school, grade):
+    """Without a grade's row (and no stated total) the year's classes and pupils are unknown:
+    every plan says so, none prints the sum of the grades entered, and the audit warns."""
+    from kehoach_nb.audit import audit_dataset
+    from kehoach_nb.kinds import KINDS
+    from kehoach_nb.loading import load_dataset
+
+    data, dropped, rows = _drop_grade(ROOT / "params" / "demo", tmp_path / "demo", school, grade)
+    same = [r for r in rows if r is not dropped and r["school_id"] == school
+            and (r["school_year"], r["scenario"]) == (dropped["school_year"], dropped["scenario"])]
+    partial = sum(int(r["students"]) for r in same)
+    year = f"{dropped['school_year']}-{int(dropped['school_year']) + 1}"
+    for kind in KINDS:
+        text = build_report(str(data), school, kind).text()
+        assert f"{partial:,}".replace(",", ".") + " học sinh" not in text, kind
+    text = build_report(str(data), school, "ke_hoach_phat_trien_giao_duc").text()
+    assert f"Năm học {year} chưa có số liệu khối {grade} nên chưa tính được tổng số lớp" in text
+    found = [f for f in audit_dataset(load_dataset(data)) if f.school_id == school]
+    assert [(f.code, f.severity, f.stated) for f in found] == [("V1", "cảnh báo", f"thiếu khối {grade}")]

@@ -65,7 +65,7 @@ def _run_rules(t: Mapping[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> l
     enr, staff, res = t["enrollment_by_grade"], t["staff_aggregate"], t["assessment_result"]
     outcomes, goals = t["completion_outcome"], t["target"]
     return [
-        *totals.enrollment_totals(enr, ctx), *totals.staff_totals(staff, ctx),
+        *totals.enrollment_totals(enr, ctx), *totals.enrollment_coverage(enr, ctx), *totals.staff_totals(staff, ctx),
         *totals.assessment_totals(res, ctx), *totals.staff_partitions(staff, ctx),
         *totals.enrollment_partitions(enr, ctx), *totals.completion_partitions(outcomes, ctx),
         *rates.claimed_percents(res, ctx), *rates.assessment_denominators(res, enr, ctx, cfg),

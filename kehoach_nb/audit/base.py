@@ -208,14 +208,29 @@ def total(rows: Rows, column: str) -> int:
     return sum(num(r[column]) or 0 for r in rows)
 
 
+def known_total(rows: Rows, column: str) -> int | None:
+    """The sum when every row reports the column; None for no rows or a value not reported."""
+    values = [num(r[column]) for r in rows]
+    return None if not values or None in values else sum(values)
+
+
+def missing_grades(rows: Rows, grades: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The level's grades with no row, when the year has grade rows and no stated total."""
+    parts = {r["grade"] for r in rows if r["grade"] != TOTAL}
+    if grades is None or not parts or any(r["grade"] == TOTAL for r in rows):
+        return ()
+    return tuple(g for g in grades if g not in parts)
+
+
 def plan_size(enr: Rows, ctx: SchoolContext) -> tuple[int, int] | None:
     """Classes and pupils of the plan year (the plan scenario when present)."""
     if ctx.plan_year is None:
         return None
     present = {r["scenario"] for r in enr if r["school_year"] == ctx.plan_year}
     scenario = "plan" if "plan" in present else best_scenario(enr, ctx.plan_year)
-    rows = level_rows(select(enr, school_year=ctx.plan_year, scenario=scenario), ctx.grades())
-    return (total(rows, "classes"), total(rows, "students")) if rows else None
+    rows = level_rows(select(enr, school_year=ctx.plan_year, scenario=scenario), ctx.grades(), strict=True)
+    size = known_total(rows, "classes"), known_total(rows, "students")
+    return None if None in size else size
 
 
 # --- row keys and descriptions -------------------------------------------------

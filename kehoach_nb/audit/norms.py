@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from .. import catalogues as cat
 from .. import indicators as ind
 from .base import (
-    TOTAL, AuditConfig, Finding, Rows, SchoolContext, best_scenario, describe, finding, level_rows,
-    num, select, total,
+    TOTAL, AuditConfig, Finding, Rows, SchoolContext, best_scenario, describe, finding, known_total,
+    level_rows, num, select,
 )
 from ..formatting import fmt_dec, fmt_int, fmt_school_year, ratio
 
@@ -19,10 +19,11 @@ def _year_rows(enr: Rows, year: int) -> Rows:
     return select(enr, school_year=year, scenario=best_scenario(enr, year))
 
 
-def _classes_students(rows: Rows, grades: tuple[int, ...] | None) -> tuple[int, int, Rows]:
-    """The year's classes and pupils: grade rows when they cover the level, else the total."""
-    used = level_rows(rows, grades)
-    return total(used, "classes"), total(used, "students"), used
+def _classes_students(rows: Rows, grades: tuple[int, ...] | None) -> tuple[int | None, int | None, Rows]:
+    """The year's classes and pupils: grade rows when they cover the level, else the stated
+    total; unknown (None) when a grade or a count was not reported."""
+    used = level_rows(rows, grades, strict=True)
+    return known_total(used, "classes"), known_total(used, "students"), used
 
 
 def _year_scope(year: int, rows: list[Mapping]) -> str:
@@ -41,7 +42,7 @@ def class_size(enr: Rows, ctx: SchoolContext, cfg: AuditConfig) -> list[Finding]
         rule = cat.norm("class_size_max", ctx.level, ctx.norm_date(cfg, year)) if ctx.level else None
         if rule is None:
             continue
-        _, _, used = _classes_students(_year_rows(enr, year), ctx.grades())
+        used = level_rows(_year_rows(enr, year), ctx.grades())  # each grade stands on its own
         cap = rule["value"]
         for row in used:
             classes, students = num(row["classes"]) or 0, num(row["students"]) or 0
@@ -68,7 +69,7 @@ def staffing(enr: Rows, staff: Rows, ctx: SchoolContext, cfg: AuditConfig) -> li
     for year in sorted({r["school_year"] for r in staff} & {r["school_year"] for r in enr}):
         rows = _staff_rows(staff, year)
         classes, students, used = _classes_students(_year_rows(enr, year), ctx.grades())
-        if not rows or not classes or ctx.level is None:
+        if not rows or not classes or students is None or ctx.level is None:
             continue
         on = ctx.norm_date(cfg, year)
         teachers = [r for r in rows if r["role"] == "giao_vien"]
@@ -104,6 +105,8 @@ def school_size(enr: Rows, ctx: SchoolContext, cfg: AuditConfig) -> list[Finding
     for year in sorted({r["school_year"] for r in enr}) if ctx.level else []:
         on = ctx.norm_date(cfg, year)
         classes, _, used = _classes_students(_year_rows(enr, year), ctx.grades())
+        if classes is None:
+            continue
         status = ind.school_size_status(classes, ctx.level, ctx.hardship, on)
         if status in SIZE_TEXT and used:
             rule = cat.norm("school_size", ctx.level, on)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from .base import (
     COLUMN_TEXT, COUNT_TEXT, LOI, LUU_Y, TOTAL, Finding, Rows, SchoolContext, dimension_text,
-    finding, groups, num, select, total,
+    CANH_BAO, describe, finding, groups, missing_grades, num, select, total,
 )
 from ..formatting import fmt_int
 from ..schema import TABLES
@@ -80,6 +80,23 @@ def enrollment_totals(enr: Rows, ctx: SchoolContext) -> list[Finding]:
         for column in count_columns("enrollment_by_grade"):
             found = _total_vs_parts(ctx, "enrollment_by_grade", totals[0], parts, column, complete)
             out += [found] if found else []
+    return out
+
+
+def enrollment_coverage(enr: Rows, ctx: SchoolContext) -> list[Finding]:
+    """A year whose grade rows leave out a grade of the level, with no stated total: the school's
+    classes and pupils are unknown for that year (the plans say so instead of adding up)."""
+    out = []
+    for _, g in groups(enr, ["school_year", "scenario"]):
+        gap = missing_grades(g, ctx.grades())
+        if gap:
+            grades = ", ".join(str(x) for x in gap)
+            text = (f"Không có dòng khối {grades} và không có dòng tổng số toàn trường: chưa tính được tổng số "
+                    f"lớp, số học sinh của trường trong năm học này; kế hoạch không cộng các khối đã có.")
+            year = {k: g[0][k] for k in ("school_year", "scenario")}
+            out.append(finding("V1", CANH_BAO, ctx, "enrollment_by_grade", g, "thiếu khối " + grades,
+                               "đủ các khối hoặc có dòng tổng", text,
+                               where=describe("enrollment_by_grade", year)))
     return out
 
 

@@ -180,9 +180,9 @@ def baseline(f: Facts, row: dict, pad: bool = False) -> str | None:
     if code in f.completion:
         n, d = f.completion[code]
         return fm.fmt_fraction(n, d)
-    if code == "Q2" and f.previous:
+    if code == "Q2" and f.previous and f.previous.students is not None:
         return f"{fm.fmt_int(f.previous.students)} học sinh"
-    if code == "Q1" and f.previous:
+    if code == "Q1" and f.previous and f.previous.classes is not None:
         return f"{fm.fmt_int(f.previous.classes, pad)} lớp"
     return None
 

@@ -39,7 +39,8 @@ def assigned_vs_done(ctx: Context) -> str:
             continue
         planned = ind.scale(enr, year, "plan", f.level)
         done = next(((s, DONE[k]) for k in DONE if (s := ind.scale(enr, year, k, f.level))), None)
-        if planned and done:
+        if planned and done and None not in (planned.classes, planned.students, done[0].classes,
+                                             done[0].students):
             pairs.append((planned, done[0], done[1]))
     return narrative.render_passage("ke_hoach_giao", pairs=pairs, pad=ctx.builder.pad) if pairs else ""
 
@@ -68,7 +69,7 @@ def earlier_staff_tables(ctx: Context) -> list[Table]:
         if shown is None or year >= shown:
             continue
         sc = f.scales.get(year)
-        st = _staff(staff, year, sc.classes if sc else 0, f)
+        st = _staff(staff, year, sc.classes if sc else None, f)
         if st is not None:
             out.append(tables.staff_table(replace(f, staff=st), ctx.builder.pad))
     return [t for t in out if t is not None]

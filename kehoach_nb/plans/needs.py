@@ -8,6 +8,7 @@ from __future__ import annotations
 from .. import catalogues as cat
 from .. import formatting as fm
 from .. import indicators as ind
+from .. import narrative
 from ..facts import Facts, StaffFacts, _staff
 from ..model import Table
 from ..tables import make_table
@@ -96,6 +97,8 @@ def _delta(have: int | None, norm: int | None) -> str:
 def _norm_note(f: Facts, rule: dict | None) -> str:
     ratio = (f"định mức {fm.fmt_dec(cat.norm_value(rule), 2, False)} giáo viên/lớp ({rule['basis']})"
              if rule else "chưa xác định được định mức giáo viên/lớp (chưa có số học sinh học 2 buổi/ngày)")
+    if f.plan.classes is None:
+        return f"{narrative.render_passage('chua_du_quy_mo', sc=f.plan)}; {ratio}."
     return f"Năm học {fm.fmt_school_year(f.year)}: {fm.fmt_int(f.plan.classes)} lớp; {ratio}."
 
 

@@ -45,11 +45,12 @@ def pupils_table(ctx: Context) -> Table | None:
         p = prev.get(g["grade"])
         rows.append([f"Khối {g['grade']}", fm.fmt_int(g["classes"]), fm.fmt_int(g["students"])]
                     + [fm.fmt_int(g[c]) for c in cols]
-                    + ([fm.fmt_delta(g["classes"] - p["classes"]), fm.fmt_delta(g["students"] - p["students"])]
+                    + ([fm.fmt_delta(ind.delta(g["classes"], p["classes"])),
+                        fm.fmt_delta(ind.delta(g["students"], p["students"]))]
                        if p else [fm.DASH, fm.DASH]))
     total = ["Tổng", fm.fmt_int(now.classes), fm.fmt_int(now.students)] + [
         fm.fmt_int(ind.total(now.by_grade[c])) for c in cols] + (
-        [fm.fmt_delta(now.classes - before.classes), fm.fmt_delta(now.students - before.students)]
+        [fm.fmt_delta(ind.delta(now.classes, before.classes)), fm.fmt_delta(ind.delta(now.students, before.students))]
         if before else [fm.DASH, fm.DASH])
     head = [[("Khối lớp", 1, 2), ("Số lớp", 1, 2), ("Số học sinh", 1, 2)]
             + [(labels[c], 1, 2) for c in cols] + [("Tăng (+), giảm (−) so với năm học trước", 2, 1)],
