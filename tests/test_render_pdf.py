@@ -219,3 +219,19 @@ def test_quality_plan_has_landscape_pages(tmp_path, dataset, school):
     assert len(wide) < len(table.rows) / 2
     assert len(pdftext(path, wide[-1], wide[-1]).split()) > 60
     assert_in_order(doc, path)
+
+
+@pytest.mark.parametrize("portrait_rows", (39, 40, 41, 82))
+def test_total_rows_never_open_a_page(tmp_path, portrait_rows):
+    """Whatever the length of the table, the totals share a page with the last row they sum."""
+    from kehoach_nb.model import Document
+    from kehoach_nb.tables import make_table
+
+    rows = [[f"Dòng {i}", str(i)] for i in range(1, portrait_rows + 1)] + [["Tổng cộng", "x"]]
+    table = make_table("Bảng thử", [[("Mục", 1, 1), ("Số", 1, 1)]], rows, total_rows=1)
+    doc = Document("ke_hoach_phat_trien_giao_duc", {}, "Thử", [Paragraph([Run("Mở đầu.")]), table])
+    path = tmp_path / "t.pdf"
+    path.write_bytes(render_pdf(doc))
+    pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
+    last = next(p for p in pages if "Tổng cộng" in p)
+    assert f"Dòng {portrait_rows}" in last

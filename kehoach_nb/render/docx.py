@@ -141,6 +141,10 @@ class _Writer:
                 right = j < len(nums) and nums[j]
                 cell_text(cells[j], clean(v), size, self.ids, bold=total,
                           align=WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT)
+            if b.total_rows and len(b.rows) - b.total_rows - 1 <= i < len(b.rows) - 1:
+                for cell in cells:  # Word keeps the last body row and the totals on one page
+                    for p in cell.paragraphs:
+                        p.paragraph_format.keep_with_next = True
         set_widths(t, widths)
         keep_table_rows(t, len(b.header), split=b.landscape)
         for note in b.notes:
