@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--formats", default="html,pdf,docx")
     args = p.parse_args(argv)
 
-    from kehoach_nb import batch, loading, worker
+    from kehoach_nb.run import batch, loading, worker
 
     instrument()
     ds = loading.load_dataset(args.dataset)

@@ -8,16 +8,16 @@ import signal
 import sys
 from pathlib import Path
 
-from .batch import RunOptions, run_dataset
+from .run.batch import RunOptions, run_dataset
 from .errors import DataError, KehoachError
 from .formatting import fmt_int
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .issued import cli as issued_cli
 from .loading import load_dataset
 from .paths import UnsafePath, check_name
-from .progress import SHORT_DOC as SHORT
-from .progress import Progress
-from .run_guard import STOP_MESSAGES, Interrupted, StopSignals, exit_code
+from .run.progress import SHORT_DOC as SHORT
+from .run.progress import Progress
+from .run.run_guard import STOP_MESSAGES, Interrupted, StopSignals, exit_code
 from .status import Status, is_good, label
 from .workbook import cli as workbook_cli
 
@@ -232,7 +232,7 @@ def cmd_rollup(args) -> int:
     """The roll-up alone, from the schools' reports already in the output folder."""
     from .index_page import write_index
     from .rollup.run import FOLDER, write_rollups
-    from .run_guard import output_lock
+    from .run.run_guard import output_lock
 
     ds = load_dataset(args.dataset)
     if ds.config is None:

@@ -13,8 +13,8 @@ from .archive import atomic_write, os_error_vi, read_ledger
 from .loading import Dataset, document_year
 from .status import Status, is_good, is_placed, label
 from .catalogues import label as catalogue_label
-from .progress import SHORT_DOC
-from .worker import Outcome
+from .run.progress import SHORT_DOC
+from .run.worker import Outcome
 
 FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "docx": "Word"}
 

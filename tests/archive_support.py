@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kehoach_nb.batch import RunOptions, execute, plan_tasks
+from kehoach_nb.run.batch import RunOptions, execute, plan_tasks
 from kehoach_nb.issuance import final_blockers
 from kehoach_nb.loading import load_dataset
 from kehoach_nb.plans import build_report

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from kehoach_nb.batch import RunOptions, execute, plan_tasks
+from kehoach_nb.run.batch import RunOptions, execute, plan_tasks
 from kehoach_nb.issued.provenance import kernel_layout
 from kehoach_nb.loading import load_dataset
 from kehoach_nb.model import plain_text

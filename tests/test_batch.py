@@ -14,9 +14,9 @@ import nbformat
 import pytest
 
 from kehoach_nb import archive
-from kehoach_nb.batch import RunOptions, execute, place, plan_tasks
+from kehoach_nb.run.batch import RunOptions, execute, place, plan_tasks
 from kehoach_nb.loading import load_dataset
-from kehoach_nb.worker import NOTEBOOKS, Outcome
+from kehoach_nb.run.worker import NOTEBOOKS, Outcome
 
 from .conftest import DATA, ROOT
 
@@ -72,7 +72,7 @@ def _ours(pid: str) -> bool:
 
 def _kernels() -> set[int]:
     """Kernels started by this test run (other programs' kernels on the machine are ignored)."""
-    out = subprocess.run(["pgrep", "-f", "ipykernel_launcher|kehoach_nb.kernel_fork"], capture_output=True, text=True)
+    out = subprocess.run(["pgrep", "-f", "ipykernel_launcher|kehoach_nb.run.kernel_fork"], capture_output=True, text=True)
     return {int(pid) for pid in out.stdout.split() if _ours(pid)}
 
 
@@ -186,7 +186,7 @@ def test_dask_local_cluster_with_a_worker_killed_mid_batch(tmp_path):
     marker = tmp_path / "killed-once"
     fault = (f"import os, pathlib\nm = pathlib.Path({str(marker)!r})\n"
              "p = os.getppid()  # the zygote; its parent is the Dask worker\n"
-             "if b'kehoach_nb.kernel_fork' in open(f'/proc/{p}/cmdline', 'rb').read():\n"
+             "if b'kehoach_nb.run.kernel_fork' in open(f'/proc/{p}/cmdline', 'rb').read():\n"
              "    p = int(next(l.split()[1] for l in open(f'/proc/{p}/status') if l.startswith('PPid:')))\n"
              "if not m.exists():\n"
              "    m.write_bytes(str(p).encode() + b' ' + open(f'/proc/{p}/cmdline', 'rb').read())\n"
@@ -201,7 +201,7 @@ def test_dask_local_cluster_with_a_worker_killed_mid_batch(tmp_path):
 
 def test_plain_tcp_to_another_machine_is_refused():
     from kehoach_nb.errors import ParamsError
-    from kehoach_nb.scale_out import check_scheduler
+    from kehoach_nb.run.scale_out import check_scheduler
 
     check_scheduler("tcp://127.0.0.1:8786")
     check_scheduler("tls://10.1.2.3:8786")
@@ -210,7 +210,7 @@ def test_plain_tcp_to_another_machine_is_refused():
 
 
 def test_place_writes_failures_apart(tmp_path):
-    from kehoach_nb.worker import Task
+    from kehoach_nb.run.worker import Task
 
     task = Task("mini", "TH01", "ke_hoach_phat_trien_giao_duc", 2024, str(tmp_path / "2024" / "TH01"),
                 ("html",), {}, run_key="k")

@@ -12,14 +12,14 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
-from kehoach_nb import kernel_fork
-from kehoach_nb.kernel_fork import ForkedKernelManager, Zygote
+from kehoach_nb.run import kernel_fork
+from kehoach_nb.run.kernel_fork import ForkedKernelManager, Zygote
 
 PROBE = """import json, os, sys
 import numpy
 parent = open(f"/proc/{os.getppid()}/cmdline", "rb").read().replace(b"\\0", b" ").decode()
 from ipykernel.kernelapp import IPKernelApp
-print(json.dumps({"pid": os.getpid(), "forked": "-m kehoach_nb.kernel_fork" in parent,
+print(json.dumps({"pid": os.getpid(), "forked": "-m kehoach_nb.run.kernel_fork" in parent,
                   "preloaded": "kehoach_nb.plans.development" in sys.modules, "leaked": "secret" in globals(),
                   "env": os.environ.get("KEHOACH_PROBE"), "cwd": os.getcwd(),
                   "random": numpy.random.random(), "parent_handle": IPKernelApp.instance().parent_handle}))

@@ -6,8 +6,8 @@ import io
 import re
 
 from kehoach_nb.formatting import fmt_duration
-from kehoach_nb.progress import Progress, bar
-from kehoach_nb.worker import Outcome
+from kehoach_nb.run.progress import Progress, bar
+from kehoach_nb.run.worker import Outcome
 
 
 def test_durations_read_as_vietnamese():

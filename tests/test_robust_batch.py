@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from kehoach_nb import archive, placing, run_guard, scheduler
-from kehoach_nb.batch import RunOptions, plan_tasks
+from kehoach_nb import archive
+from kehoach_nb.run import placing, run_guard, scheduler
+from kehoach_nb.run.batch import RunOptions, plan_tasks
 from kehoach_nb.cli import main
 from kehoach_nb.errors import ParamsError
 from kehoach_nb.index_page import write_index
 from kehoach_nb.loading import load_dataset, school_digest
 from kehoach_nb.status import LABELS, Status
-from kehoach_nb.worker import STATUS_VI, Outcome, Task
+from kehoach_nb.run.worker import STATUS_VI, Outcome, Task
 
 DOC = "ke_hoach_phat_trien_giao_duc"
 
@@ -193,7 +194,7 @@ def test_unwritable_output_folder_stops_before_any_kernel_with_exit_2(mini, tmp_
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(run_guard.tempfile, "mkstemp", read_only)
-    monkeypatch.setattr("kehoach_nb.batch.execute", lambda *a, **k: pytest.fail("a kernel started"))
+    monkeypatch.setattr("kehoach_nb.run.batch.execute", lambda *a, **k: pytest.fail("a kernel started"))
     code = main(["run", "--dataset", str(mini), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
@@ -261,7 +262,7 @@ def test_fail_fast_stops_scheduling_but_keeps_the_report_already_running(tmp_pat
 def test_dask_tls_without_certificates_is_a_message(monkeypatch):
     import dask
 
-    from kehoach_nb.scale_out import connect
+    from kehoach_nb.run.scale_out import connect
 
     with dask.config.set({"distributed.comm.tls.ca-file": None, "distributed.comm.tls.client.cert": None}):
         with pytest.raises(ParamsError, match="chưa cấu hình chứng chỉ"):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_nb import archive
-from kehoach_nb.run_guard import TEMP_PREFIX
+from kehoach_nb.run.run_guard import TEMP_PREFIX
 
 from .test_batch import _dataset, _kernels, _no_new_kernels
 

@@ -16,7 +16,7 @@ FORMATS = ("html", "pdf")
 
 
 def _key(ds: Dataset, sid: str, formats: tuple[str, ...]) -> str:
-    from ..batch import toolkit_hash
+    from ..run.batch import toolkit_hash
 
     return archive.sha256(json.dumps([school_digest(ds, sid), toolkit_hash(), sorted(formats)]).encode())
 
@@ -24,7 +24,7 @@ def _key(ds: Dataset, sid: str, formats: tuple[str, ...]) -> str:
 def write_audit_reports(ds: Dataset, out_root: Path, schools: list[str], formats: tuple[str, ...]) -> int:
     """Audit reports for the given valid schools, in each year folder of their documents;
     returns how many were (re)written."""
-    from ..batch import output_dir
+    from ..run.batch import output_dir
 
     formats = tuple(f for f in FORMATS if f in formats)
     todo: dict[str, tuple[str, list[Path]]] = {}

@@ -111,7 +111,7 @@ def _resolve(archive_root: Path, dataset: str, school: str, doc: str, spec: str 
 
 def cmd_diff(args) -> int:
     from ..archive import atomic_write
-    from ..batch import output_dir
+    from ..run.batch import output_dir
     from ..loading import document_year
     from .diff import DIFF_PAGE, as_html, as_text, compare, from_outputs, from_version
 

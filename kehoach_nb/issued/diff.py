@@ -81,7 +81,7 @@ def from_outputs(ds, out_root: Path, school: str, doc: str) -> Side:
     """The current outputs of a plan, with today's input rows of the school."""
     import nbformat
 
-    from ..batch import output_dir
+    from ..run.batch import output_dir
     from ..errors import KehoachError
     from ..loading import document_year, school_snapshot
     from ..notebook import document

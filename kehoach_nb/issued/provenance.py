@@ -22,7 +22,7 @@ def project_relative(path: str | Path, root: str | Path | None = None) -> str:
 
 def locate(task, dataset_root: str | Path, root: str | Path | None = None) -> None:
     """Fill the Task's project-relative paths (called by the orchestrator, never a worker)."""
-    from ..worker import template_path
+    from ..run.worker import template_path
 
     task.dataset_path = project_relative(dataset_root, root)
     task.notebook_path = project_relative(template_path(task), root)
@@ -69,7 +69,7 @@ def record(task, params) -> dict:
 
 def rewrite_papermill(nb, task) -> None:
     """papermill's own metadata with project-relative paths instead of the worker's."""
-    from ..worker import template_path
+    from ..run.worker import template_path
 
     pm = nb.metadata.setdefault("papermill", {})
     pm["input_path"] = task.notebook_path or f"notebooks/{template_path(task).name}"

@@ -47,7 +47,7 @@ def reproduce(version: Version) -> Reproduction:
     import nbformat
 
     from ..notebook import document
-    from ..worker import STATUS_VI, Task, render_school
+    from ..run.worker import STATUS_VI, Task, render_school
     from .diff import _side, compare, from_version
 
     m = version.manifest

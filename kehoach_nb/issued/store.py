@@ -92,7 +92,7 @@ def gather(ds, out_root: Path, school: str, doc: str) -> tuple[dict[str, bytes],
     anything that is not a complete, final report made from today's data."""
     import nbformat
 
-    from ..batch import output_dir
+    from ..run.batch import output_dir
     from ..issuance import final_blockers
     from ..loading import document_year, school_snapshot
     from ..notebook import document

@@ -20,9 +20,9 @@ from pathlib import Path
 from .. import archive
 from ..index_page import latest_outcomes
 from ..loading import Dataset, document_year, school_documents
-from ..placing import is_up_to_date, place, read_key
+from ..run.placing import is_up_to_date, place, read_key
 from ..status import Status
-from ..worker import Outcome, Task
+from ..run.worker import Outcome, Task
 from .build import KIND
 from .record import PlanEntry, RollupInput, SchoolEntry, plan_state
 
@@ -57,7 +57,7 @@ def _documents(ds: Dataset, sid: str) -> list[str]:
 
 def gather(ds: Dataset, out_root: Path, opts) -> dict[int, RollupInput]:
     """The roll-up input of every school year of the dataset."""
-    from ..batch import LEDGER, make_task
+    from ..run.batch import LEDGER, make_task
 
     records, _ = archive.read_ledger(out_root / ds.root.resolve().name / LEDGER)
     last = {(o.school_id, o.doc_kind): o for o in latest_outcomes(records)}
@@ -87,7 +87,7 @@ def gather(ds: Dataset, out_root: Path, opts) -> dict[int, RollupInput]:
 
 
 def rollup_key(inp: RollupInput) -> str:
-    from ..batch import toolkit_hash
+    from ..run.batch import toolkit_hash
 
     return archive.sha256(json.dumps([inp.to_json(), FORMATS, toolkit_hash()]).encode())
 
@@ -110,7 +110,7 @@ def render(inp: RollupInput, tmp: Path, timeout: int = 300) -> dict[str, bytes]:
     from ..preflight import check_glyphs
     from ..render.xlsx import render_xlsx
 
-    from ..worker import stderr_to
+    from ..run.worker import stderr_to
 
     source = tmp / "tong_hop.json"
     source.write_text(inp.to_json(), encoding="utf-8")

@@ -13,9 +13,9 @@ import sys
 import threading
 import time
 
-from .formatting import fmt_duration, fmt_int
-from .kinds import KINDS
-from .status import Status, is_good, label, short
+from ..formatting import fmt_duration, fmt_int
+from ..kinds import KINDS
+from ..status import Status, is_good, label, short
 
 SHORT_DOC = {code: k.short for code, k in KINDS.items()}  # declared once, in kinds.py
 WIDTH = 24  # cells of the bar itself

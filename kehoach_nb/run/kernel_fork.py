@@ -35,7 +35,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type
 
-MODULE = "kehoach_nb.kernel_fork"
+MODULE = "kehoach_nb.run.kernel_fork"
 LAUNCHER = "ipykernel_launcher"
 READY_TIMEOUT, REPLY_TIMEOUT = 120.0, 20.0
 # read at import time by the preloaded libraries: a zygote only serves requests that agree
@@ -170,7 +170,7 @@ class Zygote:
 
     @staticmethod
     def key(prefix: tuple[str, ...], env: dict) -> tuple:
-        code = max(p.stat().st_mtime_ns for p in Path(__file__).parent.glob("*.py"))
+        code = max(p.stat().st_mtime_ns for p in Path(__file__).parent.parent.rglob("*.py"))
         return (*prefix, code, *(env.get(k, "") for k in IMPORT_ENV))
 
     @classmethod

@@ -16,14 +16,14 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import archive
-from .errors import DataError
-from .issued.provenance import locate
-from .loading import Dataset, document_year, load_dataset, school_digest, school_documents, school_snapshot
+from .. import archive
+from ..errors import DataError
+from ..issued.provenance import locate
+from ..loading import Dataset, document_year, load_dataset, school_digest, school_documents, school_snapshot
 from .placing import existing_files, is_up_to_date, place  # noqa: F401 - place: re-exported
 from .run_guard import StopSignals, output_lock, temp_root
 from .scheduler import execute
-from .status import Status
+from ..status import Status
 from .worker import NOTEBOOKS, Outcome, Task
 
 LEDGER = "so_cai_chay.jsonl"
@@ -59,7 +59,7 @@ def output_dir(root: Path, ds: Dataset, year: int, school_id: str) -> Path:
 @functools.cache
 def toolkit_hash() -> str:
     """Hash of the package (code, templates, catalogues), the notebooks and key versions."""
-    pkg = Path(__file__).parent
+    pkg = Path(__file__).parent.parent  # the whole kehoach_nb package
     files = sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     files += sorted(NOTEBOOKS.glob("*.ipynb"))
     env = archive.environment()
@@ -184,17 +184,17 @@ def run_dataset(dataset: str, out_root: Path, opts: RunOptions, on_done=None,
                     on_done(o)
             executed = execute(tasks, opts, finished, temp_root=tmp, stop=stop)
             if not stop.signum:
-                from .audit.files import write_audit_reports
+                from ..audit.files import write_audit_reports
 
                 valid = [s for s in dict.fromkeys(opts.schools or ds.school_ids())
                          if s in set(ds.school_ids()) and not ds.problems_for(s)]
                 write_audit_reports(ds, out_root, valid, tuple(opts.formats))
             notices = list(ledger.notices)
             if opts.rollup and not stop.signum:
-                from .rollup.run import write_rollups
+                from ..rollup.run import write_rollups
 
                 notices += write_rollups(ds, out_root, opts)
-            from .index_page import write_index
+            from ..index_page import write_index
 
             notices += write_index(ds, out_root)
     return RunResult(ds, settled + executed, len(tasks) - len(executed), notices, stop.signum)

@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .status import LABELS
+from ..status import LABELS
 
 if TYPE_CHECKING:  # imported where used: nbformat costs ~1,5 s, and `run` may start nothing
     import nbformat
 
-from .kinds import NOTEBOOKS  # noqa: E402,F401  (batch hashes the notebooks)
+from ..kinds import NOTEBOOKS  # noqa: E402,F401  (batch hashes the notebooks)
 
 KERNEL = "kehoach"
 STATUS_VI = LABELS  # code -> Vietnamese label, declared once in status.py
@@ -67,7 +67,7 @@ class Outcome:
 
 
 def template_path(task: Task) -> Path:
-    from .kinds import kind
+    from ..kinds import kind
 
     return Path(task.notebook) if task.notebook else kind(task.doc_kind).notebook
 
@@ -157,8 +157,8 @@ def _render(task: Task, tmp: Path, log: Path) -> tuple[Outcome, dict[str, bytes]
     import nbformat
     import papermill as pm
 
-    from . import notebook
-    from .issued.provenance import kernel_layout
+    from .. import notebook
+    from ..issued.provenance import kernel_layout
     from .kernel_fork import ForkedKernelManager
 
     out_nb = tmp / "executed.ipynb"
@@ -200,12 +200,12 @@ def _export(nb, task: Task, outcome: Outcome) -> dict[str, bytes]:
     """The notebook with its provenance, then each asked format rendered from its document."""
     import nbformat
 
-    from . import notebook
-    from .errors import GlyphError
-    from .export import EXPORTERS
-    from .issuance import final_blockers
-    from .issued import provenance
-    from .preflight import check_glyphs
+    from .. import notebook
+    from ..errors import GlyphError
+    from ..export import EXPORTERS
+    from ..issuance import final_blockers
+    from ..issued import provenance
+    from ..preflight import check_glyphs
 
     name = task.doc_kind
     nb.metadata["kehoach"] = provenance.record(task, _params(task))
@@ -244,7 +244,7 @@ def figures_record(doc) -> bytes:
 
 
 def _params(task: Task):
-    from .params import ReportParams
+    from ..params import ReportParams
 
     return ReportParams(dataset=task.dataset_path or task.dataset, school_id=task.school_id, doc_kind=task.doc_kind,
                         school_year=task.school_year, state=task.state)

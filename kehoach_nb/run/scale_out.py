@@ -7,7 +7,7 @@ import ipaddress
 import socket
 from urllib.parse import urlparse
 
-from .errors import ParamsError
+from ..errors import ParamsError
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 

@@ -27,8 +27,8 @@ import json
 import os
 from pathlib import Path
 
-from . import archive
-from .status import Status, is_placed
+from .. import archive
+from ..status import Status, is_placed
 from .worker import Outcome, Task, failure_note
 
 KEY_SUFFIX = "key"

@@ -28,8 +28,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .archive import os_error_vi
-from .errors import KehoachError
+from ..archive import os_error_vi
+from ..errors import KehoachError
 
 LOCK_NAME = ".kehoach.lock"
 TEMP_PREFIX = "kehoach-run-"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .placing import DISK_WIDE, place, write_error_message
 from .run_guard import StopSignals, worker_signals
-from .status import Status, is_good, is_placed, is_retried
+from ..status import Status, is_good, is_placed, is_retried
 from .worker import TEMP_ROOT_ENV, Outcome, Task, render_school
 
 POLL = 0.25  # seconds between looks at the stop signals while reports run
