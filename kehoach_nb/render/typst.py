@@ -5,6 +5,7 @@ written by a school is ever read as Typst markup."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import subprocess
 import unicodedata
@@ -64,8 +65,42 @@ def render_png(svg: str, ppi: int = 200) -> bytes:
 
 def render_pdf(doc: Document) -> bytes:
     """A4 PDF of the document; raises typst.TypstError with Typst's diagnostic on failure."""
-    compiler, data = _compiler(), document_json(doc)
-    pdf = compiler.compile(format="pdf", sys_inputs={"doc": data})
-    if any(isinstance(b, Table) and b.landscape for b in doc.blocks) and _spills(compiler):
-        pdf = compiler.compile(format="pdf", sys_inputs={"doc": data, "tight": "1"})
-    return pdf
+    try:
+        compiler, data = _compiler(), document_json(doc)
+        pdf = compiler.compile(format="pdf", sys_inputs={"doc": data})
+        if any(isinstance(b, Table) and b.landscape for b in doc.blocks) and _spills(compiler):
+            pdf = compiler.compile(format="pdf", sys_inputs={"doc": data, "tight": "1"})
+        return pdf
+    finally:
+        release_memory()
+
+
+# Typst memoises in a process-wide cache; typst-py ages it once per compile (comemo::evict(10),
+# src/compiler.rs) and offers no way to clear it. A pool worker rendering school after school
+# kept ~170 MB of results of documents long done; EVICT_ROUNDS compiles of a one-letter
+# document age them all out (bench/README.md, run 12). Raise it if typst-py's age changes.
+EVICT_ROUNDS = 11
+
+
+@cache
+def _flusher():
+    import typst
+
+    return typst.Compiler(b"x", font_paths=[], ignore_system_fonts=True)
+
+
+@cache
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # glibc
+    except (OSError, AttributeError):
+        return None
+
+
+def release_memory() -> None:
+    """Drop Typst's memoised results and give the freed pages back to the system (~10 ms)."""
+    flusher = _flusher()
+    for _ in range(EVICT_ROUNDS):
+        flusher.compile(input=b"x", format="svg")  # typst-py forgets a bytes input: pass it again
+    if (trim := _malloc_trim()) is not None:
+        trim(0)
