@@ -14,6 +14,7 @@ from .loading import Dataset, document_year
 from .status import Status, is_good, is_placed, label
 from .catalogues import label as catalogue_label
 from .run.progress import SHORT_DOC
+from .rollup.scope import folders
 from .run.worker import Outcome
 
 FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "docx": "Word"}
@@ -69,11 +70,18 @@ ROLLUP = ("_tong_hop", "bao_cao_tong_hop")  # rollup.run.FOLDER and the document
 ROLLUP_FORMATS = {**FORMAT_LABELS, "xlsx": "Excel"}
 
 
-def rollup_links(folder: Path, prefix: str = "") -> str:
-    """Links to the roll-up's files in a year folder, or "" when there is none."""
+def rollup_links(folder: Path, prefix: str = "", slug: str = "") -> str:
+    """Links to the roll-up's files in a year folder (a commune's: in its slug folder), or ""."""
     sub, name = ROLLUP
-    found = [(ext, lab) for ext, lab in ROLLUP_FORMATS.items() if (folder / sub / f"{name}.{ext}").is_file()]
-    return " ".join(f'<a href="{html.escape(f"{prefix}{sub}/{name}.{ext}")}">{lab}</a>' for ext, lab in found)
+    where = f"{sub}/{slug}/" if slug else f"{sub}/"
+    found = [(ext, lab) for ext, lab in ROLLUP_FORMATS.items() if (folder / where / f"{name}.{ext}").is_file()]
+    return " ".join(f'<a href="{html.escape(f"{prefix}{where}{name}.{ext}")}">{lab}</a>' for ext, lab in found)
+
+
+def commune_links(ds: Dataset, folder: Path, prefix: str = "") -> list[str]:
+    """"xã Hòa Bình: HTML PDF Word Excel" for each commune's roll-up in a year folder."""
+    return [f"{html.escape(commune)}: {links}" for commune, slug in folders(ds).items()
+            if (links := rollup_links(folder, prefix, slug))]
 
 
 def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path = Path("."),
@@ -100,9 +108,19 @@ def render_index(ds: Dataset, year: int, outcomes: list[Outcome], folder: Path =
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"
             + (f"<p>Báo cáo tổng hợp các trường: {links}</p>" if (links := rollup_links(folder)) else "")
+            + (f"<p>Báo cáo tổng hợp theo xã, phường, đặc khu:</p><ul><li>{'</li><li>'.join(by)}</li></ul>"
+               if (by := commune_links(ds, folder)) else "")
             + "<table><thead><tr><th>Mã trường</th><th>Tên trường</th><th>Văn bản</th><th>Trạng thái</th><th>Số lớp</th>"
             f"<th>Số học sinh</th><th>Kiểm tra số liệu</th><th>Bản đã ban hành</th><th>Báo cáo</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             "</body></html>")
+
+
+def _year_rollups(ds: Dataset, folder: Path, prefix: str) -> str:
+    """The dataset's roll-up links, then one line per commune's roll-up; "—" when none."""
+    whole, communes = rollup_links(folder, prefix), commune_links(ds, folder, prefix)
+    if not communes:
+        return whole or "—"
+    return "<br>".join(([f"Tất cả các trường: {whole}"] if whole else []) + communes)
 
 
 def render_years(ds: Dataset, years: list[int], base: Path) -> str:
@@ -110,7 +128,7 @@ def render_years(ds: Dataset, years: list[int], base: Path) -> str:
     title = html.escape(ds.config.name)
     rows = "".join(
         f"<tr><td>{fm.fmt_school_year(y)}</td><td><a href=\"{y}/index.html\">Danh sách các trường</a></td>"
-        f"<td>{rollup_links(base / str(y), f'{y}/') or '—'}</td></tr>" for y in years)
+        f"<td>{_year_rollups(ds, base / str(y), f'{y}/')}</td></tr>" for y in years)
     return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             f"<title>{title}</title><style>{CSS}</style></head><body><h1>{title}</h1>"

@@ -189,6 +189,7 @@ def test_a_run_writes_the_rollup_from_the_records_and_renders_it_again_only_on_c
         assert (folder / f"bao_cao_tong_hop.{ext}").is_file(), ext
     assert 'href="_tong_hop/bao_cao_tong_hop.xlsx"' in (year / "index.html").read_text(encoding="utf-8")
     assert 'href="2024/_tong_hop/bao_cao_tong_hop.pdf"' in (out / "mini" / "index.html").read_text(encoding="utf-8")
+    assert not [p for p in folder.iterdir() if p.is_dir()]  # no commune filled: no commune roll-up
     records = {s: json.loads((year / s / "ke_hoach_phat_trien_giao_duc.chi_so.json").read_text(encoding="utf-8"))
                for s in ("TH01", "THCS01")}
     doc = _rollup_doc(folder)
@@ -240,3 +241,105 @@ def test_excel_uses_one_precision_per_column_and_prints_landscape():
     assert [ws.cell(r, 5).value for r in (4, 5)] == [1, 0.995]
     assert {ws.cell(r, 5).number_format for r in (4, 5)} == {"#,##0.0%"}  # "100%" beside "99,5%"
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$3"
+
+
+# --- one roll-up per commune (xã, phường, đặc khu) ------------------------------------------
+
+def _ds(communes: dict[str, str | None]):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    return SimpleNamespace(tables={"school": pd.DataFrame({"school_id": list(communes),
+                                                           "commune": list(communes.values())})})
+
+
+def test_commune_folders_are_ascii_slugs_and_only_for_several_communes():
+    from kehoach_nb.rollup.scope import folders, slug
+
+    assert slug("xã Hòa Bình") == "xa_hoa_binh" and slug("Phường Đống Đa") == "phuong_dong_da"
+    assert slug("đặc khu Côn Đảo") == "dac_khu_con_dao" and slug("xã Tân  Lập (mới)") == "xa_tan_lap_moi"
+    assert folders(_ds({"A": "xã Hòa Bình", "B": "xã  Hòa Bình", "C": None})) == {}  # one commune
+    assert folders(_ds({"A": None, "B": ""})) == {}
+    assert folders(_ds({"A": "xã Hòa Bình", "B": "phường Hòa Lâm", "C": "Xã Hòa Bình"})) == {
+        "phường Hòa Lâm": "phuong_hoa_lam", "Xã Hòa Bình": "xa_hoa_binh", "xã Hòa Bình": "xa_hoa_binh_2"}
+
+
+def test_each_commune_gets_its_schools_under_its_ubnd_and_the_rest_only_the_whole():
+    from kehoach_nb.rollup.run import scoped
+
+    a, b, c = SCHOOLS
+    whole = _input(SCHOOLS)
+    parts = scoped(_ds({"A": "xã Hòa Bình", "B": "phường Hòa Lâm", "C": None}), whole)
+    assert [slug for slug, _ in parts] == ["", "phuong_hoa_lam", "xa_hoa_binh"]
+    assert parts[0][1] is whole
+    ward, commune = parts[1][1], parts[2][1]
+    assert ward.schools == [b] and commune.schools == [a] and ward.scope == "phường Hòa Lâm"
+    doc = build_rollup(commune).document
+    header = doc.blocks[0]
+    assert (header.governing_body, header.school_name) == ("", "UBND XÃ HÒA BÌNH")
+    assert header.date_line.startswith("Hòa Bình, ngày")
+    assert doc.figures["so_hoc_sinh"] == "320"
+    assert scoped(_ds({"A": "xã Hòa Bình", "B": "xã Hòa Bình", "C": None}), whole) == [("", whole)]
+
+
+def test_input_without_scope_is_still_read():
+    import json
+
+    raw = json.loads(_input(SCHOOLS).to_json())
+    del raw["scope"]
+    assert RollupInput.from_json(json.dumps(raw)) == _input(SCHOOLS)
+    assert json.loads(_input(SCHOOLS).to_json())["scope"] == ""
+
+
+@pytest.mark.integration
+def test_a_run_writes_one_rollup_per_commune_rendered_again_only_when_its_schools_change(tmp_path):
+    import json
+    import shutil
+    from pathlib import Path
+
+    demo = tmp_path / "demo"
+    shutil.copytree(Path(__file__).parent.parent / "params" / "demo", demo)
+    out = tmp_path / "outputs"
+    only = ["--docs", "ke_hoach_phat_trien_giao_duc", "--schools", "TH02", "THCS02", "TH03", "THCS03"]
+    assert _run(demo, out, *only) == 0
+    year = out / "demo" / "2026"
+    base = year / "_tong_hop"
+    assert sorted(p.name for p in base.iterdir() if p.is_dir()) == [
+        "phuong_hoa_lam", "xa_hoa_binh", "xa_phu_loc", "xa_son_thuy", "xa_tan_lap"]
+    for ext in ("ipynb", "html", "pdf", "docx", "xlsx", "key"):
+        assert (base / "xa_hoa_binh" / f"bao_cao_tong_hop.{ext}").is_file(), ext
+    doc = _rollup_doc(base / "xa_hoa_binh")
+    header = doc.blocks[0]
+    assert (header.governing_body, header.school_name) == ("", "UBND XÃ HÒA BÌNH")
+    assert header.date_line.startswith("Hòa Bình, ngày")
+    assert [r[1] for r in _tables(doc)[0].rows][:3] == ["Tiểu học Hòa Bình", "Trung học cơ sở Hòa Bình", "Tổng cộng"]
+
+    def records(*sids):
+        return [json.loads((year / s / "ke_hoach_phat_trien_giao_duc.chi_so.json").read_text(encoding="utf-8"))
+                for s in sids]
+
+    for name in ("so_hoc_sinh", "so_lop", "so_giao_vien_day_lop"):
+        assert int(doc.figures[name]) == sum(int(r["figures"][name]) for r in records("TH02", "THCS02")), name
+    assert int(_rollup_doc(base).figures["so_hoc_sinh"]) == sum(
+        int(r["figures"]["so_hoc_sinh"]) for r in records("TH02", "THCS02", "TH03", "THCS03"))
+    index = (year / "index.html").read_text(encoding="utf-8")
+    assert 'xã Hòa Bình: <a href="_tong_hop/xa_hoa_binh/bao_cao_tong_hop.html">HTML</a>' in index
+    assert 'href="2026/_tong_hop/xa_tan_lap/bao_cao_tong_hop.xlsx"' in (out / "demo" / "index.html").read_text(
+        encoding="utf-8")
+
+    watched = {"": base, "xa_hoa_binh": base / "xa_hoa_binh", "xa_tan_lap": base / "xa_tan_lap"}
+    before = {k: ((f / "bao_cao_tong_hop.key").read_bytes(), (f / "bao_cao_tong_hop.html").stat().st_mtime_ns)
+              for k, f in watched.items()}
+    path = demo / "enrollment_by_grade.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "TH02,2026,plan,1,standard,4,132," in text
+    path.write_text(text.replace("TH02,2026,plan,1,standard,4,132,", "TH02,2026,plan,1,standard,4,133,"),
+                    encoding="utf-8")
+    assert _run(demo, out, *only) == 0
+    after = {k: ((f / "bao_cao_tong_hop.key").read_bytes(), (f / "bao_cao_tong_hop.html").stat().st_mtime_ns)
+             for k, f in watched.items()}
+    assert after["xa_tan_lap"] == before["xa_tan_lap"]  # another commune: not rendered again
+    for k in ("", "xa_hoa_binh"):
+        assert after[k][0] != before[k][0] and after[k][1] != before[k][1], k
+    assert int(_rollup_doc(base / "xa_hoa_binh").figures["so_hoc_sinh"]) == int(doc.figures["so_hoc_sinh"]) + 1

@@ -2,6 +2,7 @@
 
 record.py  the typed input: each school's stated figures and the state of each of its plans
 build.py   that input → the document model (pure)
+scope.py   the communes of the schools: a roll-up each, their folders and their UBND (pure)
 run.py     gather the records of a run, render when they changed (batch calls it)
 """
 

@@ -60,7 +60,7 @@ class SchoolEntry:
 
 @dataclass
 class RollupInput:
-    """One scope (a dataset: a commune, a ward or a province) and one school year."""
+    """One scope (a dataset, or the schools of one of its communes) and one school year."""
 
     dataset: str  # the dataset folder's name
     name: str  # dataset.yaml name
@@ -70,6 +70,7 @@ class RollupInput:
     year: int
     kinds: list[str]
     schools: list[SchoolEntry]
+    scope: str = ""  # the commune (xã, phường, đặc khu) of a commune's roll-up; "" = the dataset
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)

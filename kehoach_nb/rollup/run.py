@@ -5,9 +5,12 @@ that is up to date for the run key the current options give, checked against its
 hashes) and each plan's state (that record, else the run ledger's last outcome); the roll-up
 is rendered again only when this input or the toolkit changed. The notebook
 notebooks/bao_cao_tong_hop.ipynb is executed with papermill (a parameter: the input file),
-the document read back from it and exported like a plan, plus an Excel table.
+the document read back from it and exported like a plan, plus an Excel table. When the
+schools lie in several communes, each commune's schools get their own roll-up (scope.py),
+keyed and rendered on their own: a change in one school renders its commune's again.
 
 outputs/<dataset>/<year>/_tong_hop/bao_cao_tong_hop.{ipynb,html,pdf,docx,xlsx,key}
+outputs/<dataset>/<year>/_tong_hop/<commune slug>/bao_cao_tong_hop.{…}
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .. import archive
@@ -23,6 +27,7 @@ from ..loading import Dataset, document_year, school_documents
 from ..run.placing import is_up_to_date, place, read_key
 from ..status import Status
 from ..run.worker import Outcome, Task
+from . import scope as sc
 from .build import KIND
 from .record import PlanEntry, RollupInput, SchoolEntry, plan_state
 
@@ -31,8 +36,9 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 NOTEBOOK = Path(__file__).resolve().parent.parent.parent / "notebooks" / f"{KIND}.ipynb"
 
 
-def folder(out_root: Path, ds: Dataset, year: int) -> Path:
-    return out_root / ds.root.resolve().name / str(year) / FOLDER
+def folder(out_root: Path, ds: Dataset, year: int, slug: str = "") -> Path:
+    base = out_root / ds.root.resolve().name / str(year) / FOLDER
+    return base / slug if slug else base
 
 
 def _record(task: Task) -> tuple[dict, str] | None:
@@ -92,9 +98,24 @@ def rollup_key(inp: RollupInput) -> str:
     return archive.sha256(json.dumps([inp.to_json(), FORMATS, toolkit_hash()]).encode())
 
 
-def task_for(out_root: Path, ds: Dataset, inp: RollupInput) -> Task:
-    """The roll-up as a placing task: its folder, formats and key (placing.py keeps it consistent)."""
-    task = Task(inp.dataset, FOLDER, KIND, inp.year, str(folder(out_root, ds, inp.year)), FORMATS, {})
+def scoped(ds: Dataset, inp: RollupInput) -> list[tuple[str, RollupInput]]:
+    """(folder slug, input): the dataset's roll-up ("") and, when its schools lie in several
+    communes, each commune's, over that commune's schools, from its UBND."""
+    of, out = sc.commune_of(ds), [("", inp)]
+    for commune, slug in sc.folders(ds).items():
+        schools = [s for s in inp.schools if of.get(s.school_id) == commune]
+        if schools:
+            parent, authority, place = sc.header(commune)
+            out.append((slug, replace(inp, authority_parent=parent, authority=authority, place=place,
+                                      schools=schools, scope=commune)))
+    return out
+
+
+def task_for(out_root: Path, ds: Dataset, inp: RollupInput, slug: str = "") -> Task:
+    """The roll-up as a placing task: its folder, formats and key (placing.py keeps it consistent);
+    a commune's failures go to _tong_hop/_loi/<slug>/."""
+    task = Task(inp.dataset, slug or FOLDER, KIND, inp.year, str(folder(out_root, ds, inp.year, slug)),
+                FORMATS, {})
     task.run_key = rollup_key(inp)
     return task
 
@@ -131,24 +152,33 @@ def render(inp: RollupInput, tmp: Path, timeout: int = 300) -> dict[str, bytes]:
 
 
 def write_rollups(ds: Dataset, out_root: Path, opts, force: bool = False) -> list[str]:
-    """Render each year's roll-up whose input changed; notices for the user (never raises)."""
+    """Render each year's roll-ups (the dataset's, each commune's) whose input changed; notices
+    for the user (never raises)."""
     notices = []
-    for year, inp in sorted(gather(ds, out_root, opts).items()):
-        task = task_for(out_root, ds, inp)
-        if not (force or opts.force) and is_up_to_date(task):
-            continue
-        start = time.monotonic()
-        outcome = Outcome(FOLDER, KIND, Status.OK)
-        try:
-            with tempfile.TemporaryDirectory(prefix="kehoach-tonghop-") as tmp:
-                files = render(inp, Path(tmp), opts.cell_timeout)
-        except Exception as exc:  # noqa: BLE001 - the schools' reports stand; say why
-            outcome.status, outcome.message = Status.CELL_ERROR, f"{type(exc).__name__}: {exc}"
-            notices.append(f"báo cáo tổng hợp năm học {year}: {outcome.message}")
-            files = {}
-        outcome.seconds = round(time.monotonic() - start, 2)
-        try:
-            place(task, outcome, files)
-        except OSError as exc:
-            notices.append(f"không ghi được báo cáo tổng hợp: {archive.os_error_vi(exc)}")
+    for _, whole in sorted(gather(ds, out_root, opts).items()):
+        for slug, inp in scoped(ds, whole):
+            notices += _write(out_root, ds, inp, slug, opts, force)
+    return notices
+
+
+def _write(out_root: Path, ds: Dataset, inp: RollupInput, slug: str, opts, force: bool) -> list[str]:
+    """One roll-up, rendered and placed unless it is up to date."""
+    task = task_for(out_root, ds, inp, slug)
+    if not (force or opts.force) and is_up_to_date(task):
+        return []
+    notices, start = [], time.monotonic()
+    outcome = Outcome(task.school_id, KIND, Status.OK)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kehoach-tonghop-") as tmp:
+            files = render(inp, Path(tmp), opts.cell_timeout)
+    except Exception as exc:  # noqa: BLE001 - the schools' reports stand; say why
+        outcome.status, outcome.message = Status.CELL_ERROR, f"{type(exc).__name__}: {exc}"
+        where = f" {inp.scope}" if inp.scope else ""
+        notices.append(f"báo cáo tổng hợp{where} năm học {inp.year}: {outcome.message}")
+        files = {}
+    outcome.seconds = round(time.monotonic() - start, 2)
+    try:
+        place(task, outcome, files)
+    except OSError as exc:
+        notices.append(f"không ghi được báo cáo tổng hợp: {archive.os_error_vi(exc)}")
     return notices
