@@ -162,7 +162,7 @@ def cmd_run(args, stop: StopSignals | None = None) -> int:
         progress.close()
     failed = _print_summary(result, Path(args.out) / result.ds.root.resolve().name)
     if opts.rollup and not result.signum:
-        print(f"Báo cáo tổng hợp: {Path(args.out) / result.ds.root.resolve().name}/<năm học>/_tong_hop/")
+        print(rollup_line(result.ds, Path(args.out)))
     if result.signum:
         print(f"\n{STOP_MESSAGES[result.signum]} Các báo cáo đã xong được giữ và ghi vào sổ; "
               "chạy lại cùng lệnh để làm tiếp phần còn thiếu.", file=sys.stderr)
@@ -231,7 +231,7 @@ def cmd_lab(args) -> int:
 def cmd_rollup(args) -> int:
     """The roll-up alone, from the schools' reports already in the output folder."""
     from .index_page import write_index
-    from .rollup.run import FOLDER, write_rollups
+    from .rollup.run import write_rollups
     from .run.run_guard import output_lock
 
     ds = load_dataset(args.dataset)
@@ -244,8 +244,19 @@ def cmd_rollup(args) -> int:
         notices = write_rollups(ds, out, opts) + write_index(ds, out)
     for notice in notices:
         print(f"Lưu ý: {notice}", file=sys.stderr)
-    print(f"Báo cáo tổng hợp ở {out / ds.root.resolve().name}/<năm học>/{FOLDER}/")
+    print(rollup_line(ds, out))
     return 1 if notices else 0
+
+
+def rollup_line(ds, out: Path) -> str:
+    """Where the roll-ups are: the dataset's, and each commune's when there are several."""
+    from .rollup.run import FOLDER
+    from .rollup.scope import folders
+
+    where = f"{out / ds.root.resolve().name}/<năm học>/{FOLDER}/"
+    per = folders(ds)
+    return f"Báo cáo tổng hợp: {where}" + (f" (và của từng xã, phường: {where}<xã>/, {len(per)} nơi)"
+                                           if per else "")
 
 
 COMMANDS = {"check": cmd_check, "rollup": cmd_rollup, "run": cmd_run, "commentary": cmd_commentary, "lab": cmd_lab,
