@@ -205,13 +205,15 @@ def build_rollup(inp: RollupInput) -> Report:
     title = f"Tổng hợp kế hoạch của các trường năm học {year}"
     levels = [cat.label("school_level", lv) for lv in ("tieu_hoc", "thcs")]
     by_level = [sum(1 for s in inp.schools if s.level == lv) for lv in ("tieu_hoc", "thcs")]
-    scope = ", ".join(f"{fm.fmt_int(n)} trường {lab.lower()}" for n, lab in zip(by_level, levels) if n)
+    parts = [f"{fm.fmt_int(n)} trường {lab.lower()}" for n, lab in zip(by_level, levels) if n]
+    whole = f"{fm.fmt_int(len(inp.schools))} trường"
+    scope = f"{whole} ({', '.join(parts)})" if len(parts) > 1 or sum(by_level) < len(inp.schools) else (
+        parts[0] if parts else whole)
     stated = sum(1 for s in inp.schools if s.source)
     header = Header(inp.authority_parent.upper(), inp.authority.upper(), "       /BC",
                     f"{inp.place or '…'}, ngày …… tháng …… năm ……", "BÁO CÁO", title)
     body = [Heading(2, "I.", "Phạm vi tổng hợp"),
-            _para(f"Báo cáo tổng hợp kế hoạch năm học {year} của {fm.fmt_int(len(inp.schools))} trường "
-                  f"({scope}). Số liệu lấy từ kế hoạch của từng trường: "
+            _para(f"Báo cáo tổng hợp kế hoạch năm học {year} của {scope}. Số liệu lấy từ kế hoạch của từng trường: "
                   f"{fm.fmt_int(stated)}/{fm.fmt_int(len(inp.schools))} trường có kế hoạch được lập trong lần chạy này."),
             Heading(2, "II.", "Số liệu chủ yếu"), scale_table(inp), quality_table(inp),
             Heading(2, "III.", "Tình trạng kế hoạch"), plans_table(inp),
