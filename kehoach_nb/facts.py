@@ -122,8 +122,10 @@ def compute_facts(tables: dict[str, pd.DataFrame], meta: dict, year: int, places
     base = f.previous or f.plan
     if base is not None and "two_session_students" in base.by_grade:
         two = ind.total(base.by_grade["two_session_students"])  # not reported: unknown, not 1
-        if two is not None and base.students:
-            f.sessions = 2 if two * 2 >= base.students else 1
+        # the share of the grades entered (both counts over the same grades) when one is missing
+        pupils = base.students if base.students is not None else ind.total(base.by_grade["students"])
+        if two is not None and pupils:
+            f.sessions = 2 if two * 2 >= pupils else 1
     f.staff = _staff(tables["staff_aggregate"], year - 1, base.classes if base else None, f)
     if f.staff is None:
         f.staff = _staff(tables["staff_aggregate"], year, f.plan.classes if f.plan else None, f)

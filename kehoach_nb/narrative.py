@@ -73,7 +73,7 @@ def compile_templates() -> None:
 def render_passage(template: str, **context) -> str:
     """Render one passage template to plain text (lines = paragraphs)."""
     text = _template(template).render(**context)
-    return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
+    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
 def describe_scale(f: Facts, sc: ind.Scale, pad: bool = True) -> str:
@@ -135,7 +135,7 @@ def describe_rooms(f: Facts, pad: bool = True) -> str:
         "co_so_vat_chat", year=f.rooms_year, total=ind.total_rooms(f.rooms), rooms=rooms, pad=pad,
         per_class=ind.classrooms_per_class(f.rooms, classes.classes) if classes else None,
         kien_co=ind.construction_rates(f.rooms).get("kien_co"),
-        land_m2=f.school.get("land_area_m2"),
+        land_m2=land_m2 if (land_m2 := f.school.get("land_area_m2")) == land_m2 else None,  # NaN: none
         land=ind.land_per_pupil(f.school.get("land_area_m2"), students), land_norm=land_norm)
 
 

@@ -124,13 +124,15 @@ def test_blank_never_reads_as_zero(cell):
     assert not leaked, f"{table}[{row}].{column}: {sorted(leaked)[:3]}"
 
 
-def _drop_grade(src: Path, dest: Path, school: str, grade: str) -> tuple[Path, dict, list[dict]]:
-    """A copy of a dataset without the first row of one grade; (root, dropped row, all rows)."""
+def _drop_grade(src: Path, dest: Path, school: str, grade: str, year: str | None = None
+                ) -> tuple[Path, dict, list[dict]]:
+    """A copy of a dataset without the first row of one grade (of a year); (root, dropped row, all rows)."""
     data = _copy(src, dest)
     path = data / "enrollment_by_grade.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    dropped = next(r for r in rows if r["school_id"] == school and r["grade"] == grade)
+    dropped = next(r for r in rows if r["school_id"] == school and r["grade"] == grade
+                   and year in (None, r["school_year"]))
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -147,23 +149,31 @@ def test_a_grade_row_not_entered_draws_no_bar(tmp_path):
     assert all(v is not None for name, values in chart.series.items() if name != year for v in values)
 
 
-@pytest.mark.parametrize("school,grade", [("TH01", "3"), ("THCS01", "8")])
-def test_a_grade_row_not_entered_leaves_the_year_total_unknown(tmp_path, school, grade):
+@pytest.mark.parametrize("school,grade,year", [("TH01", "3", "2025"), ("THCS01", "8", "2026")])
+def test_a_grade_row_not_entered_leaves_the_year_total_unknown(tmp_path, school, grade, year):
     """Without a grade's row (and no stated total) the year's classes and pupils are unknown:
     every plan says so, none prints the sum of the grades entered, and the audit warns."""
     from kehoach_nb.audit import audit_dataset
     from kehoach_nb.kinds import KINDS
     from kehoach_nb.loading import load_dataset
 
-    data, dropped, rows = _drop_grade(ROOT / "params" / "demo", tmp_path / "demo", school, grade)
+    data, dropped, rows = _drop_grade(ROOT / "params" / "demo", tmp_path / "demo", school, grade, year)
     same = [r for r in rows if r is not dropped and r["school_id"] == school
             and (r["school_year"], r["scenario"]) == (dropped["school_year"], dropped["scenario"])]
     partial = sum(int(r["students"]) for r in same)
-    year = f"{dropped['school_year']}-{int(dropped['school_year']) + 1}"
+    label = f"{dropped['school_year']}-{int(dropped['school_year']) + 1}"
     for kind in KINDS:
         text = build_report(str(data), school, kind).text()
         assert f"{partial:,}".replace(",", ".") + " học sinh" not in text, kind
-    text = build_report(str(data), school, "ke_hoach_phat_trien_giao_duc").text()
-    assert f"Năm học {year} chưa có số liệu khối {grade} nên chưa tính được tổng số lớp" in text
+    report = build_report(str(data), school, "ke_hoach_phat_trien_giao_duc")
+    text = report.text()
+    assert f"Năm học {label} chưa có số liệu khối {grade} nên chưa tính được tổng số lớp" in text
+    assert text.count(f"Năm học {label} chưa có số liệu khối {grade}") >= 2  # no partial sums elsewhere
+    if dropped["scenario"] == "plan":  # the plan year: no classroom need, no sum over "unknown"
+        tables = {b.caption.split(" (")[0]: b for b in report.document.blocks if hasattr(b, "caption")}
+        rooms = next(t for c, t in tables.items() if c.startswith("Nhu cầu phòng học"))
+        assert rooms.rows[-1][0] == "Tổng số" and rooms.rows[-1][2:] == ["—", "—"]
+        staff = next(t for c, t in tables.items() if c.startswith("Nhu cầu giáo viên"))
+        assert staff.header[0][1].text.startswith("Bố trí theo kế hoạch")  # the plan year's staff
     found = [f for f in audit_dataset(load_dataset(data)) if f.school_id == school]
     assert [(f.code, f.severity, f.stated) for f in found] == [("V1", "cảnh báo", f"thiếu khối {grade}")]

@@ -62,12 +62,13 @@ def rooms_inventory(f: Facts, standard_level: str, classes: int | None, caption:
         if h is None:
             missing.append(label)
         haves.append(h)
-        needs.append(n or 0)
-        adds.append(add if n is not None else 0)
+        unknown = entry == "phong_hoc" and n is None  # classrooms: one per class, classes unknown
+        needs.append(None if unknown else n or 0)  # a room off the list is needed 0 times
+        adds.append(None if unknown else add if n is not None else 0)
         rows.append([label, fm.fmt_int(h) if h is not None else NOT_COUNTED,
                      fm.fmt_int(n) if n else (fm.DASH if entry == "phong_hoc" else ""),
                      _add_cell(n, add)])
-    rows.append(["Tổng số", fm.fmt_int(ind.known_sum(haves)), fm.fmt_int(sum(needs)),
+    rows.append(["Tổng số", fm.fmt_int(ind.known_sum(haves)), fm.fmt_int(ind.known_sum(needs)),
                  fm.fmt_int(ind.known_sum(adds))])
     notes = [f"Danh mục phòng theo {basis}; phòng học: mỗi lớp 01 phòng." if basis
              else "Chưa có danh mục phòng theo quy định áp dụng cho ngày của văn bản; chỉ tính phòng học."]
@@ -86,8 +87,7 @@ def _lower(s: str) -> str:
 def plan_staff(f: Facts, tables: dict) -> StaffFacts | None:
     """The staff of the plan year when entered, else the latest staff the facts use."""
     classes = f.plan.classes if f.plan else None
-    own = _staff(tables["staff_aggregate"], f.year, classes or 0, f) if classes is not None else None
-    return own or f.staff
+    return _staff(tables["staff_aggregate"], f.year, classes, f) or f.staff
 
 
 def _delta(have: int | None, norm: int | None) -> str:

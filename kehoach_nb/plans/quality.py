@@ -49,7 +49,7 @@ def pupils_table(ctx: Context) -> Table | None:
                         fm.fmt_delta(ind.delta(g["students"], p["students"]))]
                        if p else [fm.DASH, fm.DASH]))
     total = ["Tổng", fm.fmt_int(now.classes), fm.fmt_int(now.students)] + [
-        fm.fmt_int(ind.total(now.by_grade[c])) for c in cols] + (
+        fm.fmt_int(None if now.missing_grades else ind.total(now.by_grade[c])) for c in cols] + (
         [fm.fmt_delta(ind.delta(now.classes, before.classes)), fm.fmt_delta(ind.delta(now.students, before.students))]
         if before else [fm.DASH, fm.DASH])
     head = [[("Khối lớp", 1, 2), ("Số lớp", 1, 2), ("Số học sinh", 1, 2)]
