@@ -184,3 +184,27 @@ def test_dataset_yaml_text_null_means_never():
     assert cfg.in_force_from == {"tt57_2026": None, "tt15_2026": dt.date(2026, 9, 5)}
     with pytest.raises(ValueError, match="không có trong danh mục"):
         DatasetConfig(name="x", school_year="2026", in_force_from={"tt99_2030": "null"})
+
+
+def test_a_self_assessment_under_another_framework_is_named_and_never_shown_as_zero(tmp_path):
+    """TH02 self-assessed under TT17 but dates its quality plan after TT57 applies: the audit
+    says so, and the plan shows no summary of zeros."""
+    import shutil
+
+    from kehoach_nb.audit import audit_dataset
+    from kehoach_nb.loading import load_dataset
+    from kehoach_nb.plans import build_report
+
+    from .conftest import ROOT
+
+    data = tmp_path / "demo"
+    shutil.copytree(ROOT / "params" / "demo", data)
+    path = data / "criterion_assessment.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line.replace("tt57_2026", "tt17_2018") if line.startswith("TH02,") else line
+                              for line in lines) + "\n", encoding="utf-8")
+    found = [f for f in audit_dataset(load_dataset(data)) if f.school_id == "TH02"]
+    assert [(f.code, f.severity) for f in found] == [("V13", "cảnh báo")] * len(found) and found
+    assert "Thông tư 57/2026/TT-BGDĐT" in found[0].explanation
+    text = build_report(str(data), "TH02", "ke_hoach_cai_tien_chat_luong").text()
+    assert "0 (0%)" not in text and "Tổng hợp kết quả tự đánh giá" not in text

@@ -38,7 +38,7 @@ __all__ = ["AuditConfig", "Finding", "LOI", "CANH_BAO", "LUU_Y", "audit_school",
 
 AUDITED = ("school", "document_meta", "legal_basis", "enrollment_by_grade", "staff_aggregate",
            "assessment_result", "completion_outcome", "target", "facility_room", "equipment",
-           "narrative_section", "stated_figure", "recipient")
+           "narrative_section", "stated_figure", "recipient", "criterion_assessment")
 
 
 def _meta_row(rows: Rows, plan_year: int | None) -> Mapping | None:
@@ -72,7 +72,8 @@ def _run_rules(t: Mapping[str, Rows], ctx: SchoolContext, cfg: AuditConfig) -> l
         *checks.completion_vs_enrollment(outcomes, enr, ctx, cfg),
         *targets.count_targets(goals, enr, ctx),
         *checks.year_labels(t, ctx), *checks.issue_date_vs_year(t["document_meta"], ctx, cfg),
-        *checks.regime_categories(res, ctx), *checks.cohort_breaks(enr, ctx, cfg),
+        *checks.regime_categories(res, ctx),
+        *checks.assessment_framework(t["document_meta"], t["criterion_assessment"], ctx, cfg), *checks.cohort_breaks(enr, ctx, cfg),
         *documents.legal_citations(t["legal_basis"], ctx, cfg.in_force_from),
         *documents.document_form(t["document_meta"], ctx),
         *admin.admin_frame(t["school"], t["recipient"], ctx),

@@ -171,3 +171,33 @@ def cohort_breaks(enr: Rows, ctx: SchoolContext, cfg: AuditConfig) -> list[Findi
                 out.append(finding("Q6", LUU_Y, ctx, "enrollment_by_grade", rows, fmt_int(actual),
                                    fmt_int(expected), text, compared=before[grade - 1]))
     return out
+
+
+# --- V13: the framework of the self-assessment -----------------------------------------
+PLANS_ON_CRITERIA = ("ke_hoach_cai_tien_chat_luong", "ke_hoach_xay_dung_truong_chuan")
+
+
+def assessment_framework(meta: Rows, assessed: Rows, ctx: SchoolContext, cfg: AuditConfig) -> list[Finding]:
+    """A plan built on the self-assessment, dated when one framework applies, whose school
+    entered its self-assessment only under another: the plan would show no level at all."""
+    from .. import accreditation as acc
+
+    entered = sorted({r["framework"] for r in assessed if not missing(r.get("framework"))})
+    out = []
+    for row in meta:
+        if row.get("doc_kind") not in PLANS_ON_CRITERIA or row.get("issue_date") is None or not entered:
+            continue
+        try:
+            chosen = acc.framework_in_force(ctx.level or "", row["issue_date"], row.get("framework") or None,
+                                            cfg.in_force_from)
+        except (KeyError, ValueError):
+            continue
+        if chosen is None or chosen in entered:
+            continue
+        label = acc.catalogue()["frameworks"][chosen]["label"]
+        others = ", ".join(acc.catalogue()["frameworks"].get(c, {}).get("label", c) for c in entered)
+        text = (f"Văn bản ngày {fmt_date(row['issue_date'])} áp dụng {label}, nhưng kết quả tự đánh giá "
+                f"chỉ có theo {others}: kế hoạch sẽ không có mức đạt của các tiêu chí. Nhập kết quả tự "
+                f"đánh giá theo {label}, hoặc ghi bộ tiêu chí đã dùng ở cột framework của document_meta.")
+        out.append(finding("V13", CANH_BAO, ctx, "document_meta", [row], others, label, text))
+    return out

@@ -1,9 +1,7 @@
-"""Kế hoạch cải tiến chất lượng (seed 001's structure), driven by the self-assessment:
-a row per criterion in catalogue order, the summary by standard, and the rules A1–A6."""
+"""Kế hoạch cải tiến chất lượng, driven by the self-assessment: seed 001's structure (a row per
+criterion, the summary by standard, rules A1–A6), or Mẫu số 2 when the framework is TT57/2026."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from .. import accreditation as acc
 from .. import formatting as fm
@@ -122,8 +120,11 @@ def criteria_table(ctx: Context, fw: acc.Framework, levels: dict, rows: list[dic
                     widths=(18, 8, 17, 25, 10, 10, 12))
 
 
-def summary_table(fw: acc.Framework, levels: dict) -> Table:
-    """A5: per standard, criteria reaching each level, and the school level (A2)."""
+def summary_table(fw: acc.Framework, levels: dict) -> Table | None:
+    """A5: per standard, criteria reaching each level, and the school level (A2); nothing
+    when no criterion was assessed under this framework (never a row of zeros)."""
+    if not levels:
+        return None
     sums = acc.standard_summary(levels, fw) + [acc.total_summary(levels, fw)]
     top = max(fw.criterion_levels)
     head = [[("Tiêu chuẩn", 1, 1), ("Số tiêu chí", 1, 1)]
@@ -150,16 +151,15 @@ def _situation(ctx: Context) -> list[Sec]:
 
 
 def _bieu_2(ctx: Context, fw: acc.Framework, levels: dict, goals: list, review: list[Sec]) -> list:
-    """Mẫu số 2 (TT57/2026): priority issues, the ten-column plan, follow-up each semester."""
+    """Mẫu số 2 (TT57/2026): the self-assessment in short (III), the priority issues (IV), the
+    ten-column plan (V) and its follow-up each semester (VI), the last three on landscape pages."""
     b = ctx.builder
     return sections(2, [
         Sec("THÔNG TIN CHUNG", children=_situation(ctx)), Sec("MỤC ĐÍCH, YÊU CẦU", goals),
-        # the school's review before the landscape tables, so that they make one run of pages
-        Sec("TÓM TẮT VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN",
-            [x for s in review for x in s.body] + visual(bieu2.issues_table(ctx, fw))),
+        Sec("KẾT QUẢ TỰ ĐÁNH GIÁ", visual(summary_table(fw, levels)), children=review),
+        Sec("TÓM TẮT VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN", visual(bieu2.issues_table(ctx, fw))),
         Sec("KẾ HOẠCH CẢI TIẾN", visual(bieu2.plan_table(ctx, fw, levels))),
-        Sec("THEO DÕI, ĐÁNH GIÁ", [bieu2.follow_up_table(ctx),
-                                   replace(summary_table(fw, levels), landscape=True)]),
+        Sec("THEO DÕI, ĐÁNH GIÁ", [bieu2.follow_up_table(ctx)]),
         Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện"))],
         style="roman")
 
@@ -180,4 +180,4 @@ def quality_plan(ctx: Context) -> list:
         Sec("ĐIỂM MẠNH, ĐIỂM YẾU VÀ NGUYÊN NHÂN", children=review),
         Sec("NỘI DUNG THỰC HIỆN", [criteria_table(ctx, fw, levels, rows)]),
         Sec("TỔ CHỨC THỰC HIỆN", b.analyst("to_chuc_thuc_hien", "Tổ chức thực hiện", "tổ chức thực hiện")),
-        Sec("TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", [summary_table(fw, levels)])], style="roman"))
+        Sec("TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", visual(summary_table(fw, levels)))], style="roman"))
