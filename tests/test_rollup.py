@@ -255,14 +255,19 @@ def _ds(communes: dict[str, str | None]):
 
 
 def test_commune_folders_are_ascii_slugs_and_only_for_several_communes():
-    from kehoach_nb.rollup.scope import folders, slug
+    from kehoach_nb.rollup.scope import commune_of, folders, slug
 
     assert slug("xã Hòa Bình") == "xa_hoa_binh" and slug("Phường Đống Đa") == "phuong_dong_da"
     assert slug("đặc khu Côn Đảo") == "dac_khu_con_dao" and slug("xã Tân  Lập (mới)") == "xa_tan_lap_moi"
     assert folders(_ds({"A": "xã Hòa Bình", "B": "xã  Hòa Bình", "C": None})) == {}  # one commune
     assert folders(_ds({"A": None, "B": ""})) == {}
-    assert folders(_ds({"A": "xã Hòa Bình", "B": "phường Hòa Lâm", "C": "Xã Hòa Bình"})) == {
-        "phường Hòa Lâm": "phuong_hoa_lam", "Xã Hòa Bình": "xa_hoa_binh", "xã Hòa Bình": "xa_hoa_binh_2"}
+    # one commune however written (case, spaces, old tone placement "Hoà"), in its usual spelling
+    ds = _ds({"A": "xã Hòa Bình", "B": "phường Hòa Lâm", "C": "Xã  Hoà Bình", "D": "xã Hòa Bình"})
+    assert folders(ds) == {"phường Hòa Lâm": "phuong_hoa_lam", "xã Hòa Bình": "xa_hoa_binh"}
+    assert commune_of(ds)["C"] == "xã Hòa Bình"
+    # two communes that only share an ASCII slug keep two folders
+    assert folders(_ds({"A": "xã Hòa Bình", "B": "xã Hoa Binh"})) == {
+        "xã Hoa Binh": "xa_hoa_binh", "xã Hòa Bình": "xa_hoa_binh_2"}
 
 
 def test_each_commune_gets_its_schools_under_its_ubnd_and_the_rest_only_the_whole():
