@@ -95,7 +95,8 @@ def province_successor(name: str | None) -> str | None:
 def _province_in_text() -> re.Pattern:
     names = sorted(_provinces(), key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names)
-    return re.compile(r"(?:tỉnh|thành\s+phố|tp\.?)\s+(" + alternatives + r")\b", re.IGNORECASE)
+    # every unit abolished in 2025 was a tỉnh: "thành phố Hải Dương" is the district-level city
+    return re.compile(r"tỉnh\s+(" + alternatives + r")\b", re.IGNORECASE)
 
 
 def merged_provinces_in(text: str | None) -> list[tuple[str, str]]:

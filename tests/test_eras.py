@@ -208,3 +208,11 @@ def test_a_self_assessment_under_another_framework_is_named_and_never_shown_as_z
     assert "Thông tư 57/2026/TT-BGDĐT" in found[0].explanation
     text = build_report(str(data), "TH02", "ke_hoach_cai_tien_chat_luong").text()
     assert "0 (0%)" not in text and "Tổng hợp kết quả tự đánh giá" not in text
+
+
+def test_abbreviated_district_offices_are_found_and_district_cities_are_not_provinces():
+    found = v14("UBND XÃ HÒA THỬ", dt.date(2026, 9, 20),
+                ["PGD&ĐT huyện Thử", "Phòng Giáo dục - Đào tạo huyện Thử", "UBND thành phố Hải Dương"])
+    assert [f.stated for f in found] == ["PGD&ĐT huyện Thử", "Phòng Giáo dục - Đào tạo huyện Thử"]
+    assert "từ ngày 01/07/2025 không còn cấp huyện" in found[0].explanation
+    assert eras.commune_body("thị trấn Thử") is None  # abolished with the districts

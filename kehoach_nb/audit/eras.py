@@ -15,15 +15,18 @@ from ..formatting import fmt_date
 
 
 def _since(ctx: SchoolContext) -> str:
-    start = eras.catalogue()["two_level_from"]
-    return f"văn bản ban hành ngày {fmt_date(ctx.doc_date)}, sau ngày {fmt_date(start)}"
+    return f"văn bản ban hành ngày {fmt_date(ctx.doc_date)}"
+
+
+def _no_districts() -> str:
+    return f"từ ngày {fmt_date(eras.catalogue()['two_level_from'])} không còn cấp huyện"
 
 
 def _body_text(school: Mapping) -> tuple[str, str]:
     """(expected, advice) for a district-level body: the commune's UBND when it is known."""
     body = eras.commune_body(school.get("commune"))
     if body:
-        return body, f"; từ ngày {fmt_date(eras.catalogue()['two_level_from'])} trường thuộc {body}"
+        return body, f"; trường thuộc {body}"
     return "UBND xã, phường hoặc đặc khu", ("; ghi UBND xã, phường hoặc đặc khu quản lý trường "
                                             "(cột xã/phường của bảng thông tin trường còn trống)")
 
@@ -47,8 +50,8 @@ def _school(school: Mapping, ctx: SchoolContext) -> list[Finding]:
     if kind:
         expected, advice = _body_text(school)
         out.append(finding("V14", LOI, ctx, "school", [school], body, expected,
-                           f"Cơ quan chủ quản ở đầu văn bản ghi \"{body}\" ({kind}) nhưng {_since(ctx)} "
-                           f"không còn cấp huyện{advice}.", where=_where("school", school)))
+                           f"Cơ quan chủ quản ở đầu văn bản ghi \"{body}\" ({kind}) nhưng {_since(ctx)}, "
+                           f"{_no_districts()}{advice}.", where=_where("school", school)))
     out += _provinces(body or "", ctx, "school", school, "Cơ quan chủ quản")
     province = school.get("province")
     new = eras.province_successor(province)
@@ -70,7 +73,7 @@ def _recipient(row: Mapping, school: Mapping, ctx: SchoolContext) -> list[Findin
             expected, advice = "Sở Giáo dục và Đào tạo; " + expected, (
                 "; gửi Sở Giáo dục và Đào tạo (chuyên môn) và UBND cấp xã quản lý trường" + advice)
         out.append(finding("V14", LOI, ctx, "recipient", [row], name, expected,
-                           f"Nơi nhận ghi \"{name}\" ({kind}) nhưng {_since(ctx)} không còn cấp huyện"
+                           f"Nơi nhận ghi \"{name}\" ({kind}) nhưng {_since(ctx)}, {_no_districts()}"
                            f"{advice}.", where=_where("recipient", row)))
     return out + _provinces(name, ctx, "recipient", row, "Nơi nhận")
 

@@ -71,5 +71,6 @@ def folders(ds) -> dict[str, str]:
 def header(commune: str) -> tuple[str, str, str]:
     """(authority_parent, authority, place) of a commune's roll-up: ("", "UBND xã Hòa Bình", "Hòa Bình")."""
     low = commune.lower()
-    prefix = next((p for p in admin_eras.catalogue()["commune_prefixes"] if low.startswith(f"{p} ")), "")
+    cat = admin_eras.catalogue()
+    prefix = next((p for p in cat["commune_prefixes"] + cat["former_prefixes"] if low.startswith(f"{p} ")), "")
     return "", admin_eras.commune_body(commune) or f"UBND {commune}", commune[len(prefix):].strip()
