@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 
 import yaml
@@ -18,25 +17,6 @@ from .catalogues import HERE
 @cache
 def catalogue() -> dict:
     return yaml.safe_load((HERE / "admin_eras.yaml").read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class Era:
-    code: str
-    label: str
-    start: dt.date | None
-    until: dt.date | None
-    governing: str
-
-
-def eras() -> list[Era]:
-    return [Era(e["code"], e["label"], e["from"], e["until"], e["governing"])
-            for e in catalogue()["eras"]]
-
-
-def era_on(on: dt.date) -> Era:
-    """The era a date falls in (the catalogue covers every date)."""
-    return next(e for e in eras() if (e.start or dt.date.min) <= on <= (e.until or dt.date.max))
 
 
 def two_level(on: dt.date | None) -> bool:

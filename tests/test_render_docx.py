@@ -351,3 +351,14 @@ def test_draft_mark_is_boxed():
     border = mark.runs[0]._r.rPr.find(qn("w:bdr"))
     assert border is not None and border.get(qn("w:val")) == "single"
     assert (mark.alignment or mark.style.paragraph_format.alignment) == 2  # right, as on the PDF
+
+
+def test_total_rows_are_kept_with_the_last_row_they_sum():
+    from kehoach_nb.tables import make_table
+
+    rows = [[f"Dòng {i}", str(i)] for i in range(1, 6)] + [["Tổng cộng", "15"], ["Bình quân", "3"]]
+    table = make_table("Bảng thử", [[("Mục", 1, 1), ("Số", 1, 1)]], rows, total_rows=2)
+    doc = Document("ke_hoach_phat_trien_giao_duc", {}, "Thử", [table])
+    word = open_docx(io.BytesIO(render_docx(doc))).tables[-1]
+    keep = [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in word.rows]
+    assert keep[1:] == [False] * 4 + [True, True, False]  # row 5 and the first total go with the next
